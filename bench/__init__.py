@@ -1,0 +1,1 @@
+"""Performance bench of the metric engine on a province-scale synthetic dataset (``python -m bench.bench``)."""

@@ -1,0 +1,166 @@
+"""Page bench: each screen's script time (AppTest) with an empty and a warm cache on the province
+dataset, and the browser time from navigation to the 总览 KPI cards next to a one-line page.
+
+Run: python -m bench.page_bench [--projects N --funds N --regions N] [--no-browser]
+Targets: each page < 1 s cold and < 150 ms warm; 总览 browser time ≤ 1.5× the one-line page.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from bench.bench import generate, load
+from data_access import db
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def pages() -> list[tuple[str, str]]:
+    """(file, title) of every screen registered in app.py, except the upload page (it waits for a file)."""
+    found = re.findall(r'\("(views/[\w.]+)", "([^"]+)"', (ROOT / "app.py").read_text(encoding="utf-8"))
+    return [(file, title) for file, title in found if not file.endswith("upload.py")]
+
+
+def script_times(database_url: str, runs: int) -> list[tuple[str, float, float]]:
+    """(title, cold ms, warm ms) per page; cold = first run after clearing every cache."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+    os.environ["ZSDASH_DATABASE_URL"] = database_url
+    os.environ["ZSDASH_AUTO_DEMO"] = "0"
+    results = []
+    for file, title in pages():
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        warmup = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        warmup.run()  # engine and imports, not the page's data
+        st.cache_data.clear()
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        at.switch_page(file)
+        start = time.perf_counter()
+        at.run()
+        cold = time.perf_counter() - start
+        if at.exception:
+            raise RuntimeError(f"{title}: {at.exception[0].value}")
+        warm = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            at.run()
+            warm.append(time.perf_counter() - start)
+        results.append((title, cold * 1000, statistics.median(warm) * 1000))
+    return results
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _serve(script: Path, env: dict) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+                             "--server.headless", "true"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).status == 200:
+                return proc, url
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError(f"{script} did not start")
+
+
+def browser_times(database_url: str, runs: int) -> dict[str, tuple[float, float]]:
+    """Median ms from navigation to the 总览 KPI cards visible and to a one-line page's text visible,
+    with a fresh browser cache each time ("cold": every script chunk downloaded) and with the cache
+    of one browser profile ("warm": a leader opening the dashboard again)."""
+    from playwright.sync_api import sync_playwright
+    env = os.environ | {"ZSDASH_DATABASE_URL": database_url, "ZSDASH_AUTO_DEMO": "0"}
+    one_line = Path(tempfile.mkdtemp()) / "one_line.py"
+    one_line.write_text('import streamlit as st\nst.write("一行页面")\n', encoding="utf-8")
+    app, app_url = _serve(ROOT / "app.py", env)
+    plain, plain_url = _serve(one_line, env)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+
+            def measure(url: str, selector: str, warm: bool) -> float:
+                shared = browser.new_context(viewport={"width": 1920, "height": 1080}) if warm else None
+                times = []
+                for i in range(runs + 1):
+                    context = shared or browser.new_context(viewport={"width": 1920, "height": 1080})
+                    page = context.new_page()
+                    start = time.perf_counter()
+                    page.goto(url)
+                    page.wait_for_selector(selector, timeout=60000)
+                    if i:  # the first load warms the server's caches (and, when warm, the browser's)
+                        times.append((time.perf_counter() - start) * 1000)
+                    page.close()
+                    if not warm:
+                        context.close()
+                if shared:
+                    shared.close()
+                return statistics.median(times)
+            result = {mode: (measure(app_url, '[data-testid="stMetricValue"]', mode == "warm"),
+                             measure(plain_url, "text=一行页面", mode == "warm")) for mode in ("cold", "warm")}
+            browser.close()
+    finally:
+        for proc in (app, plain):
+            proc.terminate()
+            proc.wait(10)
+    return result
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.page_bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--projects", type=int, default=200_000)
+    parser.add_argument("--funds", type=int, default=2_000_000)
+    parser.add_argument("--regions", type=int, default=100)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--sqlite-path", default=str(OUT / "page_bench.db"))
+    args = parser.parse_args(argv)
+    path = Path(args.sqlite_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    url = f"sqlite:///{path}"
+    engine = db.make_engine(url)
+    db.upgrade(engine)
+    start = time.perf_counter()
+    load(engine, generate(args.projects, args.funds, args.regions))
+    engine.dispose()
+    print(f"dataset: {args.projects} projects, {args.funds} funds rows, {args.regions} regions (SQLite); "
+          f"built in {time.perf_counter() - start:.1f} s")
+    print(f"\n{'page':<12}{'cold ms':>10}{'warm ms':>10}  target: < 1000 cold, < 150 warm")
+    slow = False
+    for title, cold, warm in script_times(url, args.runs):
+        ok = cold < 1000 and warm < 150
+        slow |= not ok
+        print(f"{title:<12}{cold:>10.1f}{warm:>10.1f}  {'OK' if ok else 'SLOW'}")
+    if not args.no_browser:
+        print()
+        for mode, (kpi, base) in browser_times(url, args.runs).items():
+            ratio = kpi / base
+            print(f"browser ({mode} cache): 总览 KPI cards visible {kpi:.0f} ms, one-line page {base:.0f} ms, "
+                  f"ratio {ratio:.2f} (target ≤ 1.5) {'OK' if ratio <= 1.5 else 'SLOW'}")
+    print("pages measured: " + ", ".join(t for _, t in pages()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,97 @@
+"""Engine, schema upgrade, and the data version that every write bumps."""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, Integer, String, cast, create_engine, event, insert, select, update
+from sqlalchemy.engine import make_url
+
+from data_access import settings
+from data_access.models import CITY_REGION, DEFAULT_CHAINS, DEFAULT_TAGS, Chain, Meta, Region, Tag
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """An engine for ``url`` (default: the configured database). SQLite gets WAL and foreign keys."""
+    url = make_url(url or settings.get("database_url"))
+    if url.drivername.startswith("sqlite"):
+        if url.database and url.database != ":memory:":
+            path = Path(url.database)
+            if not path.is_absolute():
+                path = ROOT / path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            url = url.set(database=str(path))
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        return engine
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    return create_engine(url, pool_pre_ping=True)
+
+
+def engine_for(url: str | None = None) -> Engine:
+    """One shared engine per URL per process (default: the configured database)."""
+    return _shared_engine(url or settings.get("database_url"))
+
+
+@functools.cache
+def _shared_engine(url: str) -> Engine:
+    return make_engine(url)
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the newest migration and make sure the defaults exist."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(ROOT / "data_access" / "migrations"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+        _ensure_defaults(conn)
+
+
+def _ensure_defaults(conn: Connection) -> None:
+    if conn.scalar(select(Region.id).where(Region.name == CITY_REGION)) is None:
+        conn.execute(insert(Region).values(name=CITY_REGION, kind="市", sort_order=0))
+    if conn.scalar(select(Chain.id).limit(1)) is None:
+        conn.execute(insert(Chain), [{"name": n, "sort_order": i} for i, n in enumerate(DEFAULT_CHAINS, 1)])
+    if conn.scalar(select(Tag.id).limit(1)) is None:
+        conn.execute(insert(Tag), [{"name": n, "kind": k} for n, k in DEFAULT_TAGS.items()])
+    if get_meta(conn, "data_version") is None:
+        set_meta(conn, "data_version", "0")
+
+
+def get_meta(conn: Connection, key: str) -> str | None:
+    return conn.scalar(select(Meta.value).where(Meta.key == key))
+
+
+def set_meta(conn: Connection, key: str, value: str) -> None:
+    if conn.execute(update(Meta).where(Meta.key == key).values(value=value)).rowcount == 0:
+        conn.execute(insert(Meta).values(key=key, value=value))
+
+
+def data_version(conn: Connection) -> int:
+    """A number that changes whenever data changes; caches are keyed by it."""
+    return int(get_meta(conn, "data_version") or 0)
+
+
+def bump_data_version(conn: Connection) -> None:
+    """Call inside the writing transaction, so readers see the new version with the new data.
+    One statement, so two overlapping imports count twice (the row lock orders them)."""
+    conn.execute(update(Meta).where(Meta.key == "data_version")
+                 .values(value=cast(cast(Meta.value, Integer) + 1, String)))
+
+
+def is_demo(conn: Connection) -> bool:
+    return get_meta(conn, "demo") == "1"

@@ -1,0 +1,369 @@
+"""Reading upload workbooks into typed rows: header matching, value parsing, problems in Chinese.
+
+Knows nothing of the database: the importer checks names against the configuration.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from data_access import settings
+from data_access.upload_guard import read_raw
+from labels import MSG, TEMPLATE_EXAMPLE_PREFIX
+
+FULLWIDTH = str.maketrans("０１２３４５６７８９．，－（）：　", "0123456789.,-(): ")
+BRACKETS = str.maketrans("（）　", "() ")
+WAN_PER_YI = Decimal(10000)
+CENT = Decimal("0.0001")
+SUMMARY_WORDS = ("合计", "小计", "总计")
+FOOTER_PREFIXES = ("填报人", "联系电话", "审核人", "填表人", "负责人")
+SKIP_INITIALS = {w[0] for w in (*SUMMARY_WORDS, *FOOTER_PREFIXES, "示例")}
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    header: str
+    kind: str = "text"  # text | amount | int | date | bool
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    columns: tuple[Column, ...]
+    aliases: tuple[str, ...] = ()
+
+
+LEDGER = Sheet("项目台账", (
+    Column("code", "项目编号", aliases=("编号", "项目代码")),
+    Column("name", "项目名称", required=True),
+    Column("region", "县区", required=True, aliases=("所属县区", "县(市、区)", "地区")),
+    Column("chain", "产业链", required=True, aliases=("所属产业链", "产业")),
+    Column("investor", "投资方", required=True, aliases=("投资主体", "投资企业", "企业名称")),
+    Column("tags", "企业标签", aliases=("企业类型",)),
+    Column("is_manufacturing", "是否制造业", "bool", required=True, aliases=("制造业",)),
+    Column("origin", "投资来源", aliases=("资金来源", "来源")),
+    Column("channel", "招商方式"),
+    Column("stage", "项目阶段", required=True, aliases=("项目进度", "阶段", "进展阶段")),
+    Column("sign_date", "签约日期", "date", aliases=("签约时间",)),
+    Column("contract_amount", "合同投资额", "amount", aliases=("合同投资", "签约金额", "总投资")),
+    Column("start_date", "开工日期", "date", aliases=("开工时间",)),
+    Column("production_date", "投产日期", "date", aliases=("投产时间",)),
+    Column("planned_production_date", "计划投产日期", "date", aliases=("计划投产时间",)),
+    Column("month_funds", "本月到位资金", "amount", aliases=("当月到位资金", "本月到位")),
+    Column("leader", "包抓领导", aliases=("包联领导", "责任领导")),
+    Column("note", "备注"),
+), aliases=("项目台账表", "台账"))
+
+FUNDS = Sheet("到位资金明细", (
+    Column("code", "项目编号"),
+    Column("region", "县区"),
+    Column("name", "项目名称"),
+    Column("year", "年份", "int", required=True, aliases=("年度",)),
+    Column("month", "月份", "int", required=True),
+    Column("amount", "到位资金", "amount", required=True, aliases=("到位金额",)),
+), aliases=("到位资金",))
+
+TARGETS = Sheet("年度目标", (
+    Column("year", "年度", "int", required=True, aliases=("年份",)),
+    Column("region", "县区", required=True),
+    Column("indicator", "指标", required=True, aliases=("指标名称",)),
+    Column("value", "目标值", "amount", required=True, aliases=("目标",)),
+), aliases=("目标任务",))
+
+RESIDENT = Sheet("驻点招商", (
+    Column("team", "工作队", required=True, aliases=("驻点工作队", "小分队")),
+    Column("region", "县区"),
+    Column("year", "年份", "int", required=True, aliases=("年度",)),
+    Column("month", "月份", "int", required=True),
+    Column("contacted", "对接企业数", "int", required=True),
+    Column("visited", "考察回访企业数", "int", required=True, aliases=("考察回访数",)),
+    Column("intended_count", "意向项目数", "int", required=True),
+    Column("intended_amount", "意向投资额", "amount", required=True),
+))
+
+PROBLEMS = Sheet("问题台账", (
+    Column("enterprise", "企业名称", required=True, aliases=("企业",)),
+    Column("code", "项目编号"),
+    Column("region", "县区"),
+    Column("description", "问题描述", required=True, aliases=("诉求内容", "问题")),
+    Column("raised_on", "提出日期", "date", required=True, aliases=("提出时间",)),
+    Column("unit", "责任单位", aliases=("办理单位",)),
+    Column("status", "办理状态", required=True, aliases=("状态",)),
+    Column("closed_on", "办结日期", "date", aliases=("办结时间",)),
+), aliases=("企业诉求",))
+
+SHEETS = (LEDGER, FUNDS, TARGETS, RESIDENT, PROBLEMS)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an upload, located as Excel shows it."""
+    sheet: str
+    row: int | None
+    column: str | None
+    value: object
+    message: str
+    col: int | None = None  # zero-based column in the sheet, for annotating the workbook
+
+    @property
+    def shown_value(self) -> str:
+        return "" if self.value is None else cell_text(self.value)
+
+    def __str__(self) -> str:
+        where = self.sheet + (f" 第{self.row}行" if self.row else "") + (f"【{self.column}】" if self.column else "")
+        shown = f"“{self.shown_value}”" if self.shown_value else ""
+        return f"{where}{shown} {self.message}"
+
+
+def cell_text(value) -> str:
+    """A cell as Excel displays it: the reader gives every number as a float, so a 项目编号 typed as
+    20230001 reads 20230001.0 and -1 reads -1.0; those show (and match) as 20230001 and -1."""
+    if isinstance(value, float):
+        return f"{value:.15g}"
+    return str(value)
+
+
+@dataclass
+class SheetRows:
+    sheet: Sheet
+    rows: list[tuple[int, dict]] = field(default_factory=list)  # (Excel row number, field -> value)
+    extra_columns: list[str] = field(default_factory=list)
+    title_texts: list[str] = field(default_factory=list)  # texts above the header (title, 填报单位, …)
+
+
+def norm(text) -> str:
+    """Names compared loosely: full-width forms folded, spaces and a trailing * dropped."""
+    return "".join(str(text).translate(FULLWIDTH).split()).rstrip("*")
+
+
+def _match_header(cell, sheet: Sheet) -> tuple[Column, Decimal, str] | None:
+    """The column a header cell names, the factor converting its unit to 亿元, and the header as
+    written (problems quote it)."""
+    text = norm(cell)
+    unit = Decimal(1)
+    m = re.fullmatch(r"(.+?)\((万元|亿元|万|亿)\)", text)
+    if m:
+        text, unit = m.group(1), (1 / WAN_PER_YI if m.group(2).startswith("万") else Decimal(1))
+    for col in sheet.columns:
+        if text == col.header or text in col.aliases:
+            return col, unit, norm(cell)
+    return None
+
+
+class _FormulaWithoutValue:
+    """Marks a formula cell that has no cached result (never read it as empty or 0)."""
+
+    def __repr__(self) -> str:
+        return "公式"
+
+
+FORMULA_WITHOUT_VALUE = _FormulaWithoutValue()
+
+
+def sheet_spec(title: str) -> Sheet | None:
+    return next((s for s in SHEETS if norm(title) in (s.name, *s.aliases)), None)
+
+
+def read_workbook(content: bytes) -> tuple[dict[str, SheetRows], list[Problem]]:
+    """Every recognised sheet as typed rows, and every problem found while reading them.
+
+    Raises upload_guard.UploadRejected when the file as a whole cannot be read.
+    """
+    raw = read_raw(content, lambda title: sheet_spec(title) is not None)
+    found: dict[str, SheetRows] = {}
+    problems: list[Problem] = []
+    for title, rows in raw.sheets.items():
+        sheet = sheet_spec(title)
+        if sheet.name in found:
+            continue
+        if len(rows) > settings.get("upload_max_rows"):
+            problems.append(Problem(title, None, None, None, MSG["too_many_rows"].format(
+                rows=settings.get("upload_max_rows"))))
+            continue
+        _fill_merged(rows, raw.merged.get(title, []))
+        for r, c in raw.formulas_without_value.get(title, ()):
+            if r < len(rows) and c < len(rows[r]):
+                rows[r][c] = FORMULA_WITHOUT_VALUE
+        found[sheet.name] = _read_sheet(sheet, title, rows, problems)
+    if not found:
+        problems.append(Problem("工作簿", None, None, None, MSG["no_known_sheet"]))
+    return found, problems
+
+
+def _fill_merged(rows: list[list], ranges) -> None:
+    """A merged range holds its value in the top-left cell only: copy it to every cell of the range
+    (a 县区 merged down several rows, a header merged over two rows)."""
+    for (r1, c1), (r2, c2) in ranges:
+        if r1 >= len(rows) or c1 >= len(rows[r1]):
+            continue
+        value = rows[r1][c1]
+        for r in range(r1, min(r2, len(rows) - 1) + 1):
+            for c in range(c1, min(c2, len(rows[r]) - 1) + 1):
+                rows[r][c] = value
+
+
+PERIOD_IN_TITLE = re.compile(r"(\d{4})\s*年度?\s*(?:1\s*月?\s*[-—~～至到]\s*)?(\d{1,2})\s*月"
+                             r"|(?<!\d)1\s*月?\s*[-—~～至到]\s*(\d{1,2})\s*月")
+
+
+def period_in_text(text: str) -> tuple[int | None, int] | None:
+    """'2022年10月' / '2022年1-10月' / '2022年1月至10月' → (2022, 10); '1-10月' → (None, 10)."""
+    m = PERIOD_IN_TITLE.search(text.translate(FULLWIDTH))
+    if not m:
+        return None
+    if m.group(1):
+        return int(m.group(1)), int(m.group(2))
+    return None, int(m.group(3))
+
+
+def _read_sheet(sheet: Sheet, title: str, raw: list[list], problems: list[Problem]) -> SheetRows:
+    header_idx, mapping = _find_header(sheet, raw)
+    out = SheetRows(sheet)
+    if header_idx is None:
+        problems.append(Problem(title, None, None, None,
+                                MSG["missing_column"].format(column="、".join(c.header for c in sheet.columns
+                                                                          if c.required))))
+        return out
+    out.title_texts = [str(c) for row in raw[:header_idx] for c in row if isinstance(c, str) and c.strip()]
+    header = raw[header_idx]
+    out.extra_columns = [str(h) for i, h in enumerate(header) if h not in (None, "") and i not in mapping
+                         and norm(h) not in ("序号", "编号序号")]
+    present = {col.field for col, _, _ in mapping.values()}
+    missing = [c.header for c in sheet.columns if c.required and c.field not in present]
+    for name in missing:
+        problems.append(Problem(title, header_idx + 1, name, None, MSG["missing_column"].format(column=name)))
+    if missing:
+        return out
+    columns = sorted(mapping.items())
+    fields = {i: col.field for i, (col, _, _) in columns}
+    skip_prefixes = (*FOOTER_PREFIXES, f"{TEMPLATE_EXAMPLE_PREFIX}-")
+    for idx in range(header_idx + 1, len(raw)):
+        cells = raw[idx]
+        values = [cells[i] if i < len(cells) else None for i, _ in columns]
+        if all(v is None or v == "" for v in values):
+            continue
+        first = next((c for c in cells if c is not None and c != ""), "")
+        if type(first) is str and first.lstrip()[:1] in SKIP_INITIALS \
+                and (norm(first) in SUMMARY_WORDS or norm(first).startswith(skip_prefixes)):
+            continue
+        if any(type(v) is str and "计" in v and norm(v) in SUMMARY_WORDS for v in values):
+            continue
+        before = len(problems)
+        row: dict = {col.field: _parse(title, idx + 1, i, col, unit, written, value, problems)
+                     for (i, (col, unit, written)), value in zip(columns, values)}
+        # fields given but not readable (already reported), so no rule reports them again as missing
+        row["_unreadable"] = {fields[p.col] for p in problems[before:]
+                              if p.col in fields and p.value is not None} if len(problems) > before else set()
+        out.rows.append((idx + 1, row))
+    return out
+
+
+def _find_header(sheet: Sheet, raw: list[tuple]):
+    """The header row within the first 15 rows: the one naming most columns (at least 2)."""
+    best = (None, {})
+    for idx, cells in enumerate(raw[:15]):
+        mapping = {}
+        for i, cell in enumerate(cells):
+            if cell not in (None, ""):
+                hit = _match_header(cell, sheet)
+                if hit and all(hit[0] is not c for c, _, _ in mapping.values()):
+                    mapping[i] = hit
+        if len(mapping) >= 2 and len(mapping) > len(best[1]):
+            best = (idx, mapping)
+    return best
+
+
+def _parse(title: str, row: int, index: int, col: Column, unit: Decimal, written: str, value,
+           problems: list[Problem]):
+    kind, t = col.kind, type(value)
+    # fast paths for what the reader gives for well-formed cells (most of a large upload)
+    if t is float and kind == "amount" and value >= 0:
+        text = repr(value)
+        number = Decimal(text)
+        if unit == 1 and "e" not in text and len(text) - text.index(".") <= 5:
+            return number  # at most 4 decimals already
+        return (number * unit).quantize(CENT, rounding=ROUND_HALF_UP)
+    if t is float and kind == "int" and value.is_integer():
+        return int(value)
+    if t is str and kind == "text" and value:
+        if "（" in value or "）" in value:
+            value = value.translate(BRACKETS)
+        return " ".join(value.split()) or _parse(title, row, index, col, unit, written, None, problems)
+    if t is dt.date and kind == "date":
+        return value
+    if value is FORMULA_WITHOUT_VALUE:
+        problems.append(Problem(title, row, written, "公式", MSG["formula_no_value"], index))
+        return None
+    if isinstance(value, str):
+        value = value.strip()
+    if value in (None, ""):
+        if col.required:
+            problems.append(Problem(title, row, written, None, MSG["required"], index))
+        return None
+    try:
+        if col.kind == "text":
+            return " ".join(cell_text(value).translate(BRACKETS).split())
+        if col.kind == "amount":
+            number = (parse_number(value) * unit).quantize(CENT, rounding=ROUND_HALF_UP)
+            if number < 0:
+                problems.append(Problem(title, row, written, value, MSG["negative"], index))
+                return None
+            return number
+        if col.kind == "int":
+            number = parse_number(value)
+            if number != number.to_integral_value():
+                raise ValueError
+            return int(number)
+        if col.kind == "date":
+            return parse_date(value)
+        if col.kind == "bool":
+            return parse_bool(value)
+    except (ValueError, InvalidOperation):
+        key = {"amount": "not_number", "int": "not_integer", "date": "not_date", "bool": "not_bool"}[col.kind]
+        problems.append(Problem(title, row, written, value, MSG[key], index))
+        return None
+    raise AssertionError(col.kind)
+
+
+def parse_number(value) -> Decimal:
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, (int, float, Decimal)):
+        return Decimal(str(value))
+    text = str(value).translate(FULLWIDTH).replace(",", "").replace(" ", "")
+    if not re.fullmatch(r"-?\d+(\.\d+)?", text):
+        raise ValueError(value)
+    return Decimal(text)
+
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def parse_date(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not 1 <= value < 2958466:
+            raise ValueError(value)
+        return EXCEL_EPOCH + dt.timedelta(days=int(value))
+    text = str(value).translate(FULLWIDTH).strip()
+    m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(\s+\d{1,2}:\d{2}(:\d{2})?)?", text)
+    if not m:
+        raise ValueError(value)
+    return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+
+
+def parse_bool(value) -> bool:
+    text = norm(value).lower()
+    if text in {"是", "y", "yes", "√", "✓", "1", "true", "制造业"}:
+        return True
+    if text in {"否", "n", "no", "×", "x", "✗", "0", "false", "非制造业"}:
+        return False
+    raise ValueError(value)

@@ -1,0 +1,643 @@
+"""Imports an upload workbook in one transaction, records what it changed, and rolls batches back.
+
+Flow: read (data_access.excel) → resolve names and check every rule, collecting all problems →
+if any, raise ImportRejected and write nothing → else write projects, funds, targets, activity and
+problems, logging each row's previous value in ``batch_change`` → rebuild the touched regions'
+summary → bump the data version. A dry run does the same and rolls the transaction back.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import difflib
+import hashlib
+import json
+import os
+import re
+import sys
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import Connection, Engine, and_, bindparam, delete, insert, select, text, update
+
+from data_access import db
+from data_access.excel import LEDGER, SHEETS, Problem, SheetRows, norm, period_in_text, read_workbook
+from data_access.facts import rebuild_facts
+from data_access.models import (
+    CHANNELS,
+    CITY_REGION,
+    ORIGINS,
+    PROBLEM_STATUSES,
+    STAGES,
+    AnnualTarget,
+    BatchChange,
+    Chain,
+    ChainAlias,
+    EnterpriseProblem,
+    Funds,
+    ImportBatch,
+    ImportFile,
+    Project,
+    Region,
+    RegionAlias,
+    ResidentActivity,
+    StageChange,
+    Tag,
+)
+from data_access.upload_guard import UploadRejected
+from labels import MSG, TARGET_INDICATORS
+
+TABLES = {t.name: t for t in (Project.__table__, Funds.__table__, AnnualTarget.__table__,
+                              ResidentActivity.__table__, EnterpriseProblem.__table__, StageChange.__table__)}
+KEYS = {"project": ("code",), "funds": ("project_id", "year", "month"),
+        "annual_target": ("year", "region_id", "indicator"), "resident_activity": ("team", "year", "month"),
+        "enterprise_problem": ("enterprise", "description", "raised_on"), "stage_change": ("id",)}
+STAGE_DATE = {"签约": "sign_date", "开工": "start_date", "投产": "production_date"}
+
+
+class ImportRejected(Exception):
+    """The upload was refused; nothing was written. ``problems`` says why, all at once."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass
+class ImportResult:
+    batch_id: int | None
+    year: int
+    month: int
+    region: str | None
+    unchanged: bool = False
+    dry_run: bool = False
+    counts: dict = field(default_factory=lambda: defaultdict(int))
+    changes: list[dict] = field(default_factory=list)  # project field changes, for the preview
+    stage_changes: list[dict] = field(default_factory=list)
+    funds_changes: list[dict] = field(default_factory=list)
+    new_projects: list[dict] = field(default_factory=list)
+    extra_columns: list[str] = field(default_factory=list)
+    superseded: int | None = None
+    touched_regions: set[int] = field(default_factory=set)
+    inspected: object = None
+
+    def summary(self) -> str:
+        if self.unchanged:
+            return f"该文件已于批次 #{self.batch_id} 导入,内容相同,未做任何修改"
+        c = self.counts
+        head = "预检通过(未写入)" if self.dry_run else f"导入成功,批次 #{self.batch_id}"
+        parts = [f"新增项目{c['new_projects']}个", f"更新项目{c['updated_projects']}个",
+                 f"阶段变化{c['stage_changes']}个", f"到位资金{c['funds_rows']}条", f"年度目标{c['targets']}条",
+                 f"驻点招商{c['resident_rows']}条", f"企业诉求{c['problem_rows']}条"]
+        tail = f";替代了批次 #{self.superseded}" if self.superseded else ""
+        extra = f";已忽略未识别的列:{'、'.join(self.extra_columns)}" if self.extra_columns else ""
+        return f"{head}({self.year}年{self.month}月):" + ",".join(parts) + tail + extra
+
+
+def resolve_period(year, month, sheets: dict, file_name: str) -> tuple[int, int] | None:
+    """The reporting period: the uploader's choice, else a title such as 2022年1-10月 in the file,
+    else the file name (a title's 1-10月 takes its year from the choice or the file name)."""
+    if year and month:
+        return year, month
+    found = [period_in_text(t) for s in sheets.values() for t in s.title_texts]
+    named = period_in_text(file_name)
+    bare_year = re.search(r"(?<!\d)(20\d{2})(?!\d)", file_name or "")
+    for y, m in [p for p in found if p] + ([named] if named else []):
+        y = y or year or (named[0] if named else None) or (int(bare_year.group(1)) if bare_year else None)
+        if y and 1 <= m <= 12:
+            return y, m
+    return None
+
+
+def import_workbook(engine: Engine, content: bytes, file_name: str, year: int | None = None,
+                    month: int | None = None, region: str | None = None, user: str = "cli",
+                    dry_run: bool = False, inspect: Callable[[Connection], object] | None = None) -> ImportResult:
+    """Import ``content`` (the bytes of an .xlsx) for the period and region (None = 全市).
+
+    Raises ImportRejected with every problem found, having written nothing; on success returns what
+    changed. With ``dry_run`` everything is done and then rolled back. ``inspect(conn)``, when given,
+    runs after the writes inside the transaction (a preview reads the figures as they would become)
+    and its value is returned as ``result.inspected``.
+    """
+    try:
+        sheets, problems = read_workbook(content)
+    except UploadRejected as exc:
+        raise ImportRejected([Problem("文件", None, None, None, str(exc))]) from exc
+    period = resolve_period(year, month, sheets, file_name)
+    if period is None:
+        raise ImportRejected(problems + [Problem("工作簿", None, None, None, MSG["no_period"])])
+    year, month = period
+    sha = hashlib.sha256(content).hexdigest()
+    with engine.connect() as conn, conn.begin() as transaction:
+        if engine.dialect.name == "sqlite":
+            # write first, so this transaction holds SQLite's write lock from the start and a
+            # concurrent import waits for it instead of failing on a stale read snapshot
+            db.bump_data_version(conn)
+        names = _Names(conn)
+        region_id = names.regions.get(norm(region)) if region else None
+        if region and region_id is None:
+            problems.append(Problem("工作簿", None, "县区", region, MSG["unknown_region"].format(value=region)
+                                    + names.suggest(region, names.regions)))
+        plan = _Plan(conn, names, year, month, region_id, region, problems)
+        plan.check(sheets)
+        if sheets and not any(s.rows for s in sheets.values()) and not problems:
+            problems.append(Problem("工作簿", None, None, None, MSG["no_rows"]))
+        if problems:
+            order = {s.name: i for i, s in enumerate(SHEETS)}
+            raise ImportRejected(sorted(problems, key=lambda p: (order.get(p.sheet, -1), p.row or 0)))
+        if engine.dialect.name == "postgresql":  # uploads for one region and period run one at a time
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": (region_id or 0) * 10**6 + year * 100 + month})
+        result = ImportResult(None, year, month, region, dry_run=dry_run,
+                              extra_columns=[c for s in sheets.values() for c in s.extra_columns])
+        same = conn.execute(select(ImportBatch.id).where(
+            ImportBatch.file_sha256 == sha, ImportBatch.status == "active", ImportBatch.year == year,
+            ImportBatch.month == month, _region_is(region_id))).scalar()
+        if same is not None:
+            result.batch_id, result.unchanged = same, True
+            transaction.rollback()
+            return result
+        earlier = conn.execute(select(ImportBatch.id).where(
+            ImportBatch.status == "active", ImportBatch.year == year, ImportBatch.month == month,
+            _region_is(region_id))).scalars().all()
+        for batch in earlier:
+            _rollback(conn, batch, "superseded")
+            result.superseded = batch
+        batch_id = conn.execute(insert(ImportBatch).values(
+            uploaded_by=user, file_name=file_name, file_sha256=sha, region_id=region_id, year=year, month=month,
+            created_at=dt.datetime.now(), row_count=sum(len(s.rows) for s in sheets.values()), status="active",
+        )).inserted_primary_key[0]
+        conn.execute(insert(ImportFile).values(batch_id=batch_id, content=content))
+        result.batch_id = batch_id
+        touched = plan.write(_Writer(conn, batch_id), result)
+        rebuild_facts(conn, touched)
+        result.touched_regions = touched
+        conn.execute(update(ImportBatch).where(ImportBatch.id == batch_id)
+                     .values(summary=json.dumps(dict(result.counts), ensure_ascii=False)))
+        if engine.dialect.name != "sqlite":
+            db.bump_data_version(conn)
+        if inspect is not None:
+            result.inspected = inspect(conn)
+        if dry_run:
+            transaction.rollback()
+        elif os.environ.get("ZSDASH_TEST_HOLD_BEFORE_COMMIT"):
+            # crash-safety tests only: announce that every row is written, then wait to be killed
+            print("HOLD", flush=True)
+            sys.stdin.readline()
+    return result
+
+
+def _region_is(region_id):
+    return ImportBatch.region_id.is_(None) if region_id is None else ImportBatch.region_id == region_id
+
+
+class _Names:
+    """Configured names (with aliases), normalised, for lookups and 您是不是要填 suggestions."""
+
+    def __init__(self, conn: Connection):
+        self.regions = {norm(n): i for i, n in conn.execute(select(Region.id, Region.name))}
+        self.regions |= {norm(a): i for a, i in conn.execute(select(RegionAlias.alias, RegionAlias.region_id))}
+        self.region_names = {i: n for i, n in conn.execute(select(Region.id, Region.name))}
+        self.city_id = self.regions[norm(CITY_REGION)]
+        self.chains = {norm(n): i for i, n in conn.execute(select(Chain.id, Chain.name))}
+        self.chains |= {norm(a): i for a, i in conn.execute(select(ChainAlias.alias, ChainAlias.chain_id))}
+        self.tags = {norm(n): (n, k) for n, k in conn.execute(select(Tag.name, Tag.kind))}
+        self.indicators = {i: i for i in TARGET_INDICATORS} | {
+            i: i for i in conn.scalars(select(AnnualTarget.indicator).distinct())}
+
+    @staticmethod
+    def suggest(value, table: dict) -> str:
+        close = difflib.get_close_matches(norm(value), list(table), n=1, cutoff=0.5)
+        if not close:
+            close = [k for k in table if k and (k in norm(value) or norm(value) in k)][:1]
+        return MSG["did_you_mean"].format(suggestion=close[0]) if close else ""
+
+
+class _Plan:
+    """Checks every row against the configuration and the rules, then writes them."""
+
+    def __init__(self, conn, names: _Names, year, month, region_id, region_name, problems):
+        self.conn, self.names, self.year, self.month = conn, names, year, month
+        self.region_id, self.region_name, self.problems = region_id, region_name, problems
+        self.projects: list[tuple[int, dict]] = []
+        self.funds: list[tuple[int, dict]] = []
+        self.targets: list[dict] = []
+        self.resident: list[dict] = []
+        self.issues: list[dict] = []
+
+    def bad(self, sheet, row, column, value, message):
+        self.problems.append(Problem(sheet, row, column, value, message))
+
+    def _region(self, sheet, row, value, allow_city=False):
+        if value is None:
+            return None
+        rid = self.names.regions.get(norm(value))
+        if rid is None:
+            self.bad(sheet, row, "县区", value, MSG["unknown_region"].format(value=value)
+                     + self.names.suggest(value, self.names.regions))
+        elif rid == self.names.city_id and not allow_city:
+            self.bad(sheet, row, "县区", value, MSG["city_only"])
+            return None
+        elif self.region_id is not None and rid != self.region_id:
+            self.bad(sheet, row, "县区", value, MSG["wrong_region"].format(region=self.region_name, value=value))
+        return rid
+
+    def _choice(self, sheet, row, column, value, choices):
+        if value is not None and value not in choices:
+            self.bad(sheet, row, column, value, MSG["bad_choice"].format(value=value, choices="、".join(choices)))
+
+    def check(self, sheets: dict[str, SheetRows]):
+        for name, method in (("项目台账", self._check_ledger), ("到位资金明细", self._check_funds),
+                             ("年度目标", self._check_targets), ("驻点招商", self._check_resident),
+                             ("问题台账", self._check_issues)):
+            if name in sheets:
+                for excel_row, row in sheets[name].rows:
+                    method(name, excel_row, row)
+        self._check_codes()
+
+    def _check_ledger(self, s, r, row):
+        row["region_id"] = self._region(s, r, row["region"])
+        chain = row.get("chain")
+        row["chain_id"] = self.names.chains.get(norm(chain)) if chain else None
+        if chain and row["chain_id"] is None:
+            self.bad(s, r, "产业链", chain, MSG["unknown_chain"].format(value=chain)
+                     + self.names.suggest(chain, self.names.chains))
+        self._choice(s, r, "项目阶段", row.get("stage"), STAGES)
+        self._choice(s, r, "投资来源", row.get("origin"), ORIGINS)
+        self._choice(s, r, "招商方式", row.get("channel"), CHANNELS)
+        tags = [t for t in re.split(r"[、,，;；/\s]+", row.get("tags") or "") if t]
+        known = [self.names.tags.get(norm(t)) for t in tags]
+        for t, k in zip(tags, known):
+            if k is None:
+                self.bad(s, r, "企业标签", t, MSG["unknown_tag"].format(
+                    value=t, choices="、".join(n for n, _ in self.names.tags.values())))
+        row["tags"] = "、".join(k[0] for k in known if k) or None
+        row["is_top500"] = any(k and k[1] == "top500" for k in known)
+        row["is_little_giant"] = any(k and k[1] == "little_giant" for k in known)
+        stage = row.get("stage")
+        if stage in STAGES:
+            order = STAGES.index(stage)
+            needs = [("sign_date", "签约日期"), ("contract_amount", "合同投资额(亿元)")] if order >= 1 else []
+            needs += [("start_date", "开工日期")] if stage in ("开工", "投产") else []
+            needs += [("production_date", "投产日期")] if stage == "投产" else []
+            for fld, col in needs:
+                if row.get(fld) is None and fld not in row["_unreadable"] \
+                        and not (stage == "终止" and fld == "contract_amount"):
+                    self.bad(s, r, col, None, MSG["stage_needs"].format(stage=stage, column=col))
+        if row.get("sign_date") and row.get("start_date") and row["start_date"] < row["sign_date"]:
+            self.bad(s, r, "开工日期", row["start_date"], MSG["start_before_sign"].format(sign=row["sign_date"]))
+        if row.get("start_date") and row.get("production_date") and row["production_date"] < row["start_date"]:
+            self.bad(s, r, "投产日期", row["production_date"],
+                     MSG["production_before_start"].format(start=row["start_date"]))
+        if not row.get("code") and row.get("name") and row.get("region"):
+            region = self.names.region_names.get(row["region_id"], row["region"])
+            row["code"] = f"{region}-{norm(row['name'])}"
+        self.projects.append((r, row))
+
+    def _check_codes(self):
+        seen: dict[str, tuple[int, dict]] = {}
+        unique = []
+        for r, row in self.projects:
+            code = row.get("code")
+            if code in seen:
+                if seen[code][1] != row:
+                    self.bad(LEDGER.name, r, "项目编号", code, MSG["conflicting_code"].format(
+                        value=code, other=seen[code][0]))
+                continue
+            seen[code] = (r, row)
+            unique.append((r, row))
+        self.projects = unique
+        codes_in_file = set(seen)
+        for _, row in self.funds:
+            if row.get("code") is None and row.get("name") and row.get("region"):
+                region = self.names.region_names.get(self.names.regions.get(norm(row["region"])), row["region"])
+                row["code"] = f"{region}-{norm(row['name'])}"
+        wanted = {row["code"] for _, row in self.funds if row.get("code")} | \
+                 {row["code"] for row in self.issues if row.get("code")}
+        wanted -= codes_in_file
+        self.known_codes = _lookup_projects(self.conn, wanted)
+        for r, row in self.funds:
+            code = row.get("code")
+            if code not in codes_in_file and code not in self.known_codes:
+                self.bad("到位资金明细", r, "项目编号", code or row.get("name"), MSG["unknown_project"].format(
+                    value=code or row.get("name")))
+            elif code in self.known_codes and self.region_id is not None \
+                    and self.known_codes[code]["region_id"] != self.region_id:
+                self.bad("到位资金明细", r, "项目编号", code, MSG["wrong_region"].format(
+                    region=self.region_name, value=self.names.region_names[self.known_codes[code]["region_id"]]))
+
+    def _check_funds(self, s, r, row):
+        if row.get("month") is not None and not 1 <= row["month"] <= 12:
+            self.bad(s, r, "月份", row["month"], MSG["bad_month"])
+        self.funds.append((r, row))
+
+    def _check_targets(self, s, r, row):
+        row["region_id"] = self._region(s, r, row["region"], allow_city=True)
+        row["indicator"] = norm(row["indicator"]) if row.get("indicator") else None
+        known = self.names.indicators
+        if row["indicator"] and row["indicator"] not in known:
+            self.bad(s, r, "指标", row["indicator"], MSG["unknown_indicator"].format(
+                value=row["indicator"], choices="、".join(known)) + self.names.suggest(row["indicator"], known))
+        self.targets.append({k: row[k] for k in ("year", "region_id", "indicator", "value")})
+
+    def _check_resident(self, s, r, row):
+        row["region_id"] = self._region(s, r, row.get("region"), allow_city=True)
+        if row.get("month") is not None and not 1 <= row["month"] <= 12:
+            self.bad(s, r, "月份", row["month"], MSG["bad_month"])
+        if (row.get("visited") or 0) > (row.get("contacted") or 0):
+            self.bad(s, r, "考察回访企业数", row["visited"], MSG["not_visited"])
+        self.resident.append(row)
+
+    def _check_issues(self, s, r, row):
+        row["region_id"] = self._region(s, r, row.get("region"), allow_city=True)
+        self._choice(s, r, "办理状态", row.get("status"), PROBLEM_STATUSES)
+        if row.get("status") == "已办结" and row.get("closed_on") is None:
+            self.bad(s, r, "办结日期", None, MSG["closed_needs_date"])
+        self.issues.append(row)
+
+    def write(self, w: _Writer, result: ImportResult) -> set[int]:
+        """Write every planned row in bulk; returns the ids of regions whose figures may have changed."""
+        touched: set[int] = set()
+        period_end = dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+        existing = _lookup_projects(self.conn, {row["code"] for _, row in self.projects})
+        ids = {code: p["id"] for code, p in (existing | self.known_codes).items()}
+        region_of = {code: p["region_id"] for code, p in (existing | self.known_codes).items()}
+        new_rows, changed, stage_rows = [], [], []
+        for _, row in self.projects:
+            values = {f: row.get(f) for f in PROJECT_FIELDS} | {"is_manufacturing": bool(row["is_manufacturing"])}
+            before = existing.get(row["code"])
+            touched.add(values["region_id"])
+            if before is None:
+                new_rows.append({"code": row["code"], **values})
+                continue
+            touched.add(before["region_id"])
+            diff = {f: v for f, v in values.items() if _differs(before[f], v)}
+            if diff:
+                changed.append((row["code"], before, values))
+                result.changes += [{"项目编号": row["code"], "项目名称": values["name"], "字段": FIELD_LABELS[f],
+                                    "原值": _shown(before[f]), "新值": _shown(v)} for f, v in diff.items()]
+                if "stage" in diff:
+                    stage_rows.append((row["code"], values))
+                    result.stage_changes.append({"项目编号": row["code"], "项目名称": values["name"],
+                                                 "原阶段": before["stage"], "新阶段": values["stage"]})
+        ids |= w.insert_projects(new_rows)
+        result.new_projects = [{"项目编号": r["code"], "项目名称": r["name"], "项目阶段": r["stage"],
+                                "签约日期": _shown(r["sign_date"]), "合同投资额(亿元)": _shown(r["contract_amount"])}
+                               for r in new_rows]
+        w.update_projects(changed)
+        stage_rows += [(r["code"], r) for r in new_rows]
+        w.insert_stage_changes([
+            {"project_id": ids[code], "stage": v["stage"], "batch_id": w.batch_id,
+             "changed_on": v.get(STAGE_DATE.get(v["stage"], "")) or period_end} for code, v in stage_rows])
+        result.counts["new_projects"] += len(new_rows)
+        result.counts["updated_projects"] += len(changed)
+        result.counts["stage_changes"] += len(stage_rows) - len(new_rows)
+        region_of |= {row["code"]: row["region_id"] for _, row in self.projects}
+
+        funds = {}  # (project_id, year, month) -> amount; the ledger column is the reporting month
+        for _, row in self.funds:
+            funds[(ids[row["code"]], row["year"], row["month"])] = row["amount"]
+            touched.add(region_of[row["code"]])
+        for _, row in self.projects:
+            if row.get("month_funds") is not None:
+                funds[(ids[row["code"]], self.year, self.month)] = row["month_funds"]
+        funds_rows = [{"project_id": p, "year": y, "month": m, "amount": a} for (p, y, m), a in funds.items()]
+        funds_changes: list = []
+        result.counts["funds_rows"] += w.upsert_many("funds", funds_rows, funds_changes)
+        code_of = {pid: code for code, pid in ids.items()}
+        result.funds_changes = [{"项目编号": code_of[p], "年份": y, "月份": m,
+                                 "原值(亿元)": _shown(old and old["amount"]), "新值(亿元)": _shown(new["amount"])}
+                                for (p, y, m), old, new in funds_changes]
+        result.counts["targets"] += w.upsert_many("annual_target", self.targets)
+        result.counts["resident_rows"] += w.upsert_many("resident_activity", [
+            {f: row[f] for f in ("team", "year", "month", "region_id", "contacted", "visited", "intended_count",
+                                 "intended_amount")} for row in self.resident])
+        result.counts["problem_rows"] += w.upsert_many("enterprise_problem", [
+            {"enterprise": row["enterprise"], "description": row["description"], "raised_on": row["raised_on"],
+             "project_id": ids.get(row.get("code")), "region_id": row["region_id"], "unit": row.get("unit"),
+             "status": row["status"], "closed_on": row.get("closed_on")} for row in self.issues])
+        w.flush()
+        touched.discard(None)
+        return touched
+
+
+PROJECT_FIELDS = ("name", "investor", "region_id", "chain_id", "is_manufacturing", "is_top500", "is_little_giant",
+                  "tags", "origin", "channel", "stage", "sign_date", "contract_amount", "start_date",
+                  "production_date", "planned_production_date", "leader", "note")
+FIELD_LABELS = {"name": "项目名称", "investor": "投资方", "region_id": "县区", "chain_id": "产业链",
+                "is_manufacturing": "是否制造业", "is_top500": "500强", "is_little_giant": "专精特新小巨人",
+                "tags": "企业标签", "origin": "投资来源", "channel": "招商方式", "stage": "项目阶段",
+                "sign_date": "签约日期", "contract_amount": "合同投资额(亿元)", "start_date": "开工日期",
+                "production_date": "投产日期", "planned_production_date": "计划投产日期", "leader": "包抓领导",
+                "note": "备注"}
+
+
+def _shown(value):
+    """A value as the preview shows it: 是/否, amounts with 2 decimals, dates as 2023-03-05."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        return str(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    return "" if value is None else str(value)
+
+
+def _differs(old, new) -> bool:
+    if isinstance(old, Decimal) or isinstance(new, Decimal):
+        return old is None or new is None or Decimal(str(old)) != Decimal(str(new))
+    return old != new
+
+
+def _lookup_projects(conn: Connection, codes: set) -> dict[str, dict]:
+    found = {}
+    codes = sorted(c for c in codes if c)
+    for start in range(0, len(codes), 500):
+        stmt = select(Project.__table__).where(Project.code.in_(codes[start:start + 500]))
+        found |= {r["code"]: dict(r) for r in conn.execute(stmt).mappings()}
+    return found
+
+
+def _json_default(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(type(value))
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=_json_default)
+
+
+def _encode(row: dict | None) -> str | None:
+    return None if row is None else _ENCODER.encode(row)
+
+
+def _decode(table, payload: str) -> dict:
+    out = {}
+    for k, v in json.loads(payload).items():
+        python_type = table.c[k].type.python_type
+        if v is not None and python_type is dt.date:
+            v = dt.date.fromisoformat(v)
+        elif v is not None and python_type is Decimal:
+            v = Decimal(v)
+        out[k] = v
+    return out
+
+
+class _Writer:
+    """Writes rows for one batch in bulk, logging each row's previous state for rollback."""
+
+    def __init__(self, conn: Connection, batch_id: int):
+        self.conn, self.batch_id = conn, batch_id
+        self.log: list[dict] = []
+
+    def _log(self, table: str, key: dict, before: dict | None):
+        self.log.append({"batch_id": self.batch_id, "table_name": table, "row_key": _encode(key),
+                         "before": _encode(before)})
+
+    def flush(self) -> None:
+        _bulk_insert(self.conn, BatchChange.__table__, self.log)
+        self.log.clear()
+
+    def insert_projects(self, rows: list[dict]) -> dict[str, int]:
+        """Insert new projects; their ids by code (looked up after, cheaper than RETURNING per row)."""
+        if not rows:
+            return {}
+        self.conn.execute(insert(Project), rows)
+        for row in rows:
+            self._log("project", {"code": row["code"]}, None)
+        return {code: p["id"] for code, p in _lookup_projects(self.conn, {r["code"] for r in rows}).items()}
+
+    def update_projects(self, changed: list[tuple[str, dict, dict]]) -> None:
+        if not changed:
+            return
+        t = Project.__table__
+        stmt = update(t).where(t.c.code == bindparam("_code")).values({f: bindparam(f) for f in PROJECT_FIELDS})
+        self.conn.execute(stmt, [{"_code": code, **values} for code, _, values in changed])
+        for code, before, _ in changed:
+            self._log("project", {"code": code}, before)
+
+    def insert_stage_changes(self, rows: list[dict]) -> None:
+        """Stage history rows carry the batch id; rolling the batch back deletes them by it."""
+        if rows:
+            self.conn.execute(insert(StageChange), rows)
+
+    def upsert_many(self, table: str, rows: list[dict], changes: list | None = None) -> int:
+        """Insert or update rows by the table's natural key (later rows win); returns how many
+        changed. ``changes`` (optional) collects (key, old, new) of the changed value rows."""
+        t, key_cols = TABLES[table], KEYS[table]
+        wanted = {tuple(r[k] for k in key_cols): r for r in rows}
+        if not wanted:
+            return 0
+        existing = {}
+        firsts = sorted({k[0] for k in wanted}, key=str)
+        for start in range(0, len(firsts), 1000):
+            for before in self.conn.execute(select(t).where(t.c[key_cols[0]].in_(firsts[start:start + 1000])))\
+                    .mappings():
+                key = tuple(before[k] for k in key_cols)
+                if key in wanted:
+                    existing[key] = dict(before)
+        inserts, updates = [], []
+        for key, row in wanted.items():
+            before = existing.get(key)
+            values = {c: v for c, v in row.items() if c not in key_cols}
+            if before is None:
+                inserts.append(row)
+                self._log(table, dict(zip(key_cols, key)), None)
+            elif any(_differs(before[c], v) for c, v in values.items()):
+                updates.append({f"_{k}": v for k, v in zip(key_cols, key)} | values)
+                self._log(table, dict(zip(key_cols, key)), {k: v for k, v in before.items() if k != "id"})
+            else:
+                continue
+            if changes is not None:
+                changes.append((key, before, row))
+        _bulk_insert(self.conn, t, inserts)
+        if updates:
+            value_cols = [c for c in rows[0] if c not in key_cols]
+            stmt = update(t).where(*(t.c[k] == bindparam(f"_{k}") for k in key_cols)).values(
+                {c: bindparam(c) for c in value_cols})
+            self.conn.execute(stmt, updates)
+        return len(inserts) + len(updates)
+
+
+def _bulk_insert(conn: Connection, table, rows: list[dict]) -> None:
+    """Insert many rows through the driver (COPY on PostgreSQL, executemany on SQLite): SQLAlchemy's
+    per-row parameter processing costs more than the insert itself at 100,000 rows. SQLite gets
+    Decimal as text, which its NUMERIC affinity stores as a number."""
+    if not rows:
+        return
+    cols = list(rows[0])
+    if conn.dialect.name == "postgresql":  # COPY: several times faster than executemany
+        with conn.connection.driver_connection.cursor() as cursor, \
+                cursor.copy(f"COPY {table.name} ({', '.join(cols)}) FROM STDIN") as copy:
+            for r in rows:
+                copy.write_row([r[c] for c in cols])
+        return
+    sql = f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+    conn.exec_driver_sql(sql, [tuple(str(v) if isinstance(v, Decimal) else v for v in (r[c] for c in cols))
+                               for r in rows])
+
+
+def rollback_batch(engine: Engine, batch_id: int) -> None:
+    """Undo batch ``batch_id``: every row it wrote goes back to its state before the batch.
+
+    Refused (ImportRejected) when a later active batch changed the same rows: roll that back first.
+    """
+    with engine.begin() as conn:
+        _rollback(conn, batch_id, "rolled_back")
+        db.bump_data_version(conn)
+
+
+def _rollback(conn: Connection, batch_id: int, new_status: str) -> None:
+    batch = conn.execute(select(ImportBatch).where(ImportBatch.id == batch_id)).mappings().first()
+    if batch is None:
+        raise ImportRejected([Problem("批次", None, None, batch_id, MSG["batch_missing"].format(batch=batch_id))])
+    if batch["status"] != "active":
+        raise ImportRejected([Problem("批次", None, None, batch_id, MSG["batch_not_active"].format(
+            batch=batch_id, status=batch["status"]))])
+    bc = BatchChange.__table__.c
+    mine, later = BatchChange.__table__.alias("mine"), BatchChange.__table__.alias("later")
+    clash = conn.execute(
+        select(later.c.batch_id).join(ImportBatch.__table__, ImportBatch.id == later.c.batch_id)
+        .where(later.c.batch_id > batch_id, ImportBatch.status == "active",
+               select(mine.c.id).where(mine.c.batch_id == batch_id, mine.c.table_name == later.c.table_name,
+                                       mine.c.row_key == later.c.row_key).exists())
+        .order_by(later.c.batch_id.desc()).limit(1)).scalar()
+    if clash is not None:
+        raise ImportRejected([Problem("批次", None, None, batch_id, MSG["rollback_blocked"].format(
+            batch=batch_id, later=clash))])
+    touched: set[int] = set()
+    conn.execute(delete(StageChange).where(StageChange.batch_id == batch_id))
+    changes = conn.execute(select(bc.table_name, bc.row_key, bc.before).where(bc.batch_id == batch_id)
+                           .order_by(bc.id.desc())).all()
+    for table_name, row_key, before in changes:
+        t = TABLES[table_name]
+        key = _decode(t, row_key)
+        cond = and_(*(t.c[k] == v for k, v in key.items()))
+        if table_name == "project":
+            touched.update(conn.execute(select(t.c.region_id).where(cond)).scalars())
+        elif table_name == "funds":
+            touched.update(conn.execute(select(Project.region_id).where(Project.id == key["project_id"])).scalars())
+        if before is None:
+            conn.execute(delete(t).where(cond))
+        else:
+            restored = _decode(t, before)
+            conn.execute(update(t).where(cond).values(**restored))
+            if table_name == "project":
+                touched.add(restored["region_id"])
+    conn.execute(update(ImportBatch).where(ImportBatch.id == batch_id).values(status=new_status))
+    rebuild_facts(conn, touched)
+
+
+def list_batches(conn: Connection, region_id: int | None = None) -> list[dict]:
+    stmt = (select(ImportBatch.id, ImportBatch.uploaded_by, ImportBatch.created_at, ImportBatch.file_name,
+                   Region.name.label("region"), ImportBatch.year, ImportBatch.month, ImportBatch.row_count,
+                   ImportBatch.status, ImportBatch.summary)
+            .outerjoin(Region, Region.id == ImportBatch.region_id).order_by(ImportBatch.id.desc()))
+    if region_id is not None:
+        stmt = stmt.where(ImportBatch.region_id == region_id)
+    return [dict(r) for r in conn.execute(stmt).mappings()]
+
+
+def archived_file(conn: Connection, batch_id: int) -> bytes | None:
+    return conn.scalar(select(ImportFile.content).where(ImportFile.batch_id == batch_id))

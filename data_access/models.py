@@ -1,0 +1,266 @@
+"""SQLAlchemy models of every entity in SPEC §3.
+
+Money is ``Numeric(18, 4)`` in 亿元 (exact decimals, 4 places = 1 元 resolution at 万元 level).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    desc,
+    nulls_last,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+Money = Numeric(18, 4)
+
+CITY_REGION = "全市"
+STAGES = ("在谈", "签约", "开工", "投产", "终止")
+ORIGINS = ("省外", "省内", "境外")
+CHANNELS = ("驻点招商", "以商招商", "推介会", "中介招商", "领导带头", "其他")
+RESIDENT_CHANNEL = "驻点招商"
+DEFAULT_CHAINS = ("木材加工", "新能源电动车", "智能家电", "纺织服装", "生物医药", "其他")
+# tag name -> kind; kind "top500" and "little_giant" drive the 500强 / 小巨人 metrics
+DEFAULT_TAGS = {"世界500强": "top500", "中国500强": "top500", "民营500强": "top500",
+                "专精特新小巨人": "little_giant", "独角兽": "other", "瞪羚": "other", "上市公司": "other"}
+ROLES = ("leader", "staff", "admin")
+PROBLEM_STATUSES = ("待办", "办理中", "已办结")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Meta(Base):
+    """Key/value facts about the database: ``data_version`` (bumped by every write), ``demo``."""
+    __tablename__ = "meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+
+
+class Region(Base):
+    __tablename__ = "region"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50), unique=True)
+    kind: Mapped[str] = mapped_column(String(10), default="县区")  # 市 for 全市
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RegionAlias(Base):
+    __tablename__ = "region_alias"
+    alias: Mapped[str] = mapped_column(String(50), primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id", ondelete="CASCADE"))
+
+
+class Chain(Base):
+    __tablename__ = "chain"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50), unique=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ChainAlias(Base):
+    __tablename__ = "chain_alias"
+    alias: Mapped[str] = mapped_column(String(50), primary_key=True)
+    chain_id: Mapped[int] = mapped_column(ForeignKey("chain.id", ondelete="CASCADE"))
+
+
+class Tag(Base):
+    __tablename__ = "tag"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(30), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), default="other")
+
+
+class Project(Base):
+    __tablename__ = "project"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    investor: Mapped[str] = mapped_column(String(200))
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"))
+    chain_id: Mapped[int] = mapped_column(ForeignKey("chain.id"))
+    is_manufacturing: Mapped[bool] = mapped_column(Boolean, default=False)
+    # denormalised from the project's tags so that 500强 / 小巨人 filters need no join
+    is_top500: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_little_giant: Mapped[bool] = mapped_column(Boolean, default=False)
+    tags: Mapped[str | None] = mapped_column(String(200))  # tag names joined by "、"
+    origin: Mapped[str | None] = mapped_column(String(10))
+    channel: Mapped[str | None] = mapped_column(String(20))
+    stage: Mapped[str] = mapped_column(String(10))
+    sign_date: Mapped[dt.date | None] = mapped_column(Date)
+    contract_amount: Mapped[Decimal | None] = mapped_column(Money)
+    start_date: Mapped[dt.date | None] = mapped_column(Date)
+    production_date: Mapped[dt.date | None] = mapped_column(Date)
+    planned_production_date: Mapped[dt.date | None] = mapped_column(Date)
+    leader: Mapped[str | None] = mapped_column(String(50))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("ix_project_sign", "sign_date", "region_id"),
+        Index("ix_project_region", "region_id", "sign_date"),
+        Index("ix_project_production", "production_date"),
+        Index("ix_project_top500", "is_top500", "investor"),
+        Index("ix_project_little_giant", "is_little_giant", "investor"),
+        Index("ix_project_investor_first", "investor", "sign_date", "id"),
+        # 项目库 list orders (migration 0003): SQLite sorts NULLs last in a descending scan of a plain
+        # index and rejects NULLS LAST in one, PostgreSQL needs it declared
+        Index("ix_project_list_sign", "sign_date", "id", "contract_amount").ddl_if(dialect="sqlite"),
+        Index("ix_project_list_sign", nulls_last(desc("sign_date")), desc("id")).ddl_if(dialect="postgresql"),
+        Index("ix_project_list_amount", nulls_last(desc("contract_amount")), desc("id")).ddl_if(dialect="postgresql"),
+        # substring search (PostgreSQL with pg_trgm only)
+        *(Index(f"ix_project_{c}_trgm", c, postgresql_using="gin", postgresql_ops={c: "gin_trgm_ops"})
+          .ddl_if(dialect="postgresql") for c in ("name", "investor", "code")),
+    )
+
+
+class StageChange(Base):
+    __tablename__ = "stage_change"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    stage: Mapped[str] = mapped_column(String(10))
+    changed_on: Mapped[dt.date] = mapped_column(Date)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"))
+
+
+class Funds(Base):
+    """到位资金: one amount per project per month."""
+    __tablename__ = "funds"
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[int] = mapped_column(Integer, primary_key=True)
+    amount: Mapped[Decimal] = mapped_column(Money)
+
+    __table_args__ = (Index("ix_funds_period", "year", "month"),)
+
+
+class AnnualTarget(Base):
+    __tablename__ = "annual_target"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"))  # the 全市 row for city targets
+    indicator: Mapped[str] = mapped_column(String(30))  # Chinese indicator name, e.g. 合同投资额
+    value: Mapped[Decimal] = mapped_column(Numeric(18, 4))
+
+    __table_args__ = (UniqueConstraint("year", "region_id", "indicator"),)
+
+
+class ResidentActivity(Base):
+    """驻点招商 work of one team in one month."""
+    __tablename__ = "resident_activity"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team: Mapped[str] = mapped_column(String(80))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    month: Mapped[int] = mapped_column(Integer)
+    contacted: Mapped[int] = mapped_column(Integer, default=0)
+    visited: Mapped[int] = mapped_column(Integer, default=0)
+    intended_count: Mapped[int] = mapped_column(Integer, default=0)
+    intended_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+
+    __table_args__ = (UniqueConstraint("team", "year", "month"),)
+
+
+class EnterpriseProblem(Base):
+    """企业诉求."""
+    __tablename__ = "enterprise_problem"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise: Mapped[str] = mapped_column(String(200))
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("project.id", ondelete="SET NULL"))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
+    description: Mapped[str] = mapped_column(Text)
+    raised_on: Mapped[dt.date] = mapped_column(Date)
+    unit: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(10), default="待办")
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class ImportBatch(Base):
+    __tablename__ = "import_batch"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uploaded_by: Mapped[str] = mapped_column(String(50))
+    file_name: Mapped[str] = mapped_column(String(255))
+    file_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    month: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    row_count: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(20), default="active")  # active / superseded / rolled_back
+    summary: Mapped[str | None] = mapped_column(Text)  # JSON: counts of what changed
+
+
+class ImportFile(Base):
+    """The uploaded file, byte for byte."""
+    __tablename__ = "import_file"
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id", ondelete="CASCADE"), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class BatchChange(Base):
+    """One row written by a batch, with its value before (JSON, null when it did not exist)."""
+    __tablename__ = "batch_change"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id", ondelete="CASCADE"), index=True)
+    table_name: Mapped[str] = mapped_column(String(40))
+    row_key: Mapped[str] = mapped_column(String(200))  # JSON of the natural key
+    before: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_batch_change_key", "table_name", "row_key"),)
+
+
+class User(Base):
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class UserRegion(Base):
+    __tablename__ = "user_region"
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id", ondelete="CASCADE"), primary_key=True)
+
+
+class MonthlyFact(Base):
+    """Summary maintained at import time: one row per region × chain × manufacturing × year × month.
+
+    Each measure sits in the month it belongs to: signed measures in the signing month, production
+    in the production month, funds in the funds month, and ``started_count`` in the month from which
+    a project counts as started for its signing year (the later of signing and start month; projects
+    started in a later year than signed never count). Summing months 1..M gives the window figure.
+    """
+    __tablename__ = "monthly_fact"
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), primary_key=True)
+    chain_id: Mapped[int] = mapped_column(ForeignKey("chain.id"), primary_key=True)
+    is_manufacturing: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[int] = mapped_column(Integer, primary_key=True)
+    signed_count: Mapped[int] = mapped_column(Integer, default=0)
+    signed_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    started_count: Mapped[int] = mapped_column(Integer, default=0)
+    production_count: Mapped[int] = mapped_column(Integer, default=0)
+    top500_projects: Mapped[int] = mapped_column(Integer, default=0)
+    over10_count: Mapped[int] = mapped_column(Integer, default=0)
+    over10_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    over5_count: Mapped[int] = mapped_column(Integer, default=0)
+    over5_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    resident_signed_count: Mapped[int] = mapped_column(Integer, default=0)
+    resident_signed_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    funds_in_place: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+
+    __table_args__ = (Index("ix_fact_period", "year", "month"),)

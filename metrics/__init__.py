@@ -1,0 +1,1 @@
+"""Metric definitions, queries, rankings, warnings and briefing text. Never imports streamlit."""

@@ -1,0 +1,62 @@
+"""红黄蓝 warnings for projects (SPEC §4): signed but not started, started but past its planned
+production date."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Connection, and_, or_, select
+
+from data_access import settings
+from data_access.models import Chain, Project, Region
+from metrics.measures import P, scope_condition
+from metrics.period import Period, Scope
+
+
+def months_between(start: dt.date, end: dt.date) -> int:
+    """Whole months from ``start`` to ``end``; a month end completes a month (31 Jan → 29 Feb is 1)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if end.day < start.day and not _is_month_end(end, start.day):
+        months -= 1
+    return months
+
+
+def _is_month_end(day: dt.date, wanted_day: int) -> bool:
+    return (day + dt.timedelta(days=1)).month != day.month and day.day < wanted_day
+
+
+def project_warning(stage: str, sign_date, start_date, planned_production_date, as_of: dt.date):
+    """(level, reason) for one project on ``as_of``, or (None, None) when nothing is late.
+
+    Signed but not started: blue under ``project_yellow_months`` since signing, yellow up to
+    ``project_red_months``, red beyond. Started but not in production: the same bands counted
+    from its planned production date, once that has passed.
+    """
+    yellow, red = settings.get("project_yellow_months"), settings.get("project_red_months")
+    if stage == "签约" and sign_date and sign_date <= as_of:
+        months, reason = months_between(sign_date, as_of), "签约后{m}个月未开工"
+    elif stage == "开工" and planned_production_date and planned_production_date < as_of:
+        months, reason = months_between(planned_production_date, as_of), "超过计划投产日期{m}个月未投产"
+    else:
+        return None, None
+    level = "blue" if months < yellow else "yellow" if months <= red else "red"
+    return level, reason.format(m=months)
+
+
+def project_warnings(conn: Connection, period: Period, scope: Scope = Scope()) -> list[dict]:
+    """Every project in scope with a warning at the end of ``period``, reddest and oldest first."""
+    as_of = period.end
+    stmt = (select(P.id, P.code, P.name, P.investor, Region.name.label("region"), Chain.name.label("chain"),
+                   P.stage, P.sign_date, P.contract_amount, P.start_date, P.planned_production_date)
+            .select_from(Project.__table__.join(Region.__table__).join(Chain.__table__))
+            .where(scope_condition(scope),
+                   or_(and_(P.stage == "签约", P.sign_date <= as_of),
+                       and_(P.stage == "开工", P.planned_production_date < as_of))))
+    order = {"red": 0, "yellow": 1, "blue": 2}
+    rows = []
+    for r in conn.execute(stmt).mappings():
+        level, reason = project_warning(r["stage"], r["sign_date"], r["start_date"], r["planned_production_date"],
+                                        as_of)
+        if level:
+            rows.append(dict(r) | {"warning": level, "reason": reason})
+    rows.sort(key=lambda r: (order[r["warning"]], r["sign_date"] or as_of, r["code"]))
+    return rows

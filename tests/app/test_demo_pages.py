@@ -1,0 +1,37 @@
+"""AppTest: every registered screen renders on the demo data without an exception."""
+import re
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from data_access import db
+from sample_data.load import load_demo
+
+ROOT = Path(__file__).resolve().parents[2]
+VIEWS = re.findall(r'\("(views/[\w.]+)", "([^"]+)"', (ROOT / "app.py").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
+    engine = db.make_engine(url)
+    db.upgrade(engine)
+    load_demo(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.mark.parametrize(("view", "title"), VIEWS, ids=[t for _, t in VIEWS])
+def test_view_renders_on_demo_data(demo_url, monkeypatch, view, title):
+    monkeypatch.setenv("ZSDASH_DATABASE_URL", demo_url)
+    monkeypatch.setenv("ZSDASH_AUTO_DEMO", "0")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page(view)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title and re.search(r"[\u4e00-\u9fff]", at.title[0].value)
+    assert len(VIEWS) == 7

@@ -1,0 +1,74 @@
+"""AppTest: the 总览 page on a hand-built database, on an empty one, and for a region with nothing."""
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from data_access.importer import import_workbook
+from tests.app.helpers import app_on
+from tests.builders import LEDGER_HEAD, ledger_row, region, workbook
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+D = dt.date
+
+
+@pytest.fixture
+def app(engine, monkeypatch):
+
+    def run():
+        at = app_on(engine, monkeypatch)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+    return run
+
+
+def metrics_of(at):
+    return {m.label: m.value for m in at.metric}
+
+
+def test_figures_of_a_small_city(engine, app):
+    with engine.begin() as conn:
+        region(conn, "东城区")
+        region(conn, "西城区")
+        region(conn, "南山县")
+    content = workbook({
+        "项目台账": [LEDGER_HEAD,
+                 ledger_row("A1", "东城区", 2.5, D(2023, 3, 5), funds=0.4),
+                 ledger_row("A2", "西城区", 1.25, D(2023, 5, 31), stage="开工", start=D(2023, 5, 31)),
+                 ledger_row("A3", "西城区", 3, D(2022, 4, 1), manufacturing="否")],
+        "年度目标": [["年度", "县区", "指标", "目标值"], [2023, "全市", "合同投资额", 10]]})
+    import_workbook(engine, content, "台账.xlsx", 2023, 5)
+    at = app()
+    shown = metrics_of(at)
+    assert shown["新签约项目"] == "2 个"  # A1, A2 (A3 was signed in 2022)
+    assert shown["合同投资额"] == "3.75 亿元"  # 2.5 + 1.25
+    assert shown["到位资金"] == "0.40 亿元"
+    assert shown["制造业占比"] == "100.00%"
+    assert shown["开工率"] == "50.00%"  # 1 of 2
+    # 3.75 / 10 = 37.50% < 41.67%, behind by 4.17 points
+    assert any(m.value == "完成年度任务 :red[**37.50%**]  \n:red[低于序时进度 4.17 个百分点]" for m in at.markdown)
+    assert any("2023年1-5月,全市新签约项目2个,合同投资额3.75亿元" in m.value for m in at.markdown)
+
+    # a click on 西城区's bar opens its projects: A2 only (A3 was signed in 2022), total = its bar
+    at.session_state["region_chart"] = {"selection": {"region_pick": [{"县区": "西城区"}]}}
+    at.run()
+    assert not at.exception
+    assert any(m.value == "**2023年1-5月 › 西城区 › 全部产业链 › 全部项目 › 合同投资额**" for m in at.markdown)
+    assert any(c.value == "共 1 个项目,合同投资额 1.25 亿元" for c in at.caption)
+    assert list(at.dataframe[0].value["项目编号"]) == ["A2"]
+
+    at.selectbox(key="region").select("西城区").run()
+    shown = metrics_of(at)
+    assert (shown["新签约项目"], shown["合同投资额"]) == ("1 个", "1.25 亿元")
+
+    at.selectbox(key="region").select("南山县").run()
+    assert not at.exception
+    assert metrics_of(at)["新签约项目"] == "0 个"
+    assert any("暂无签约项目" in i.value for i in at.info)
+
+
+def test_empty_database_renders_with_guidance(app):
+    at = app()
+    assert metrics_of(at)["新签约项目"] == "0 个"
+    assert any("尚未配置县区" in i.value for i in at.info)

@@ -1,0 +1,66 @@
+"""AppTest: 数据上报 — errors shown with the annotated workbook, preview, commit, history, rollback."""
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from tests.app.helpers import app_on
+from tests.builders import LEDGER_HEAD, ledger_row, region, workbook
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+D = dt.date
+
+
+@pytest.fixture
+def page(engine, monkeypatch):
+    with engine.begin() as conn:
+        region(conn, "东城区")
+        region(conn, "西城区")
+    at = app_on(engine, monkeypatch, "views/upload.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def choose_period(at, year, month, region_name):
+    at.number_input[0].set_value(year)
+    at.selectbox[0].select(month)
+    at.selectbox[1].select(region_name)
+
+
+def test_bad_file_shows_every_problem_and_offers_the_annotated_workbook(page):
+    bad = workbook({"项目台账": [LEDGER_HEAD, ledger_row("A1", "东城区", "约5亿", D(2023, 3, 5)),
+                              ledger_row("A2", "西城", 1, D(2023, 3, 5))]})
+    choose_period(page, 2023, 5, "全市")
+    page.file_uploader[0].set_value(("台账.xlsx", bad, XLSX)).run()
+    assert not page.exception
+    assert page.error[0].value == "发现 2 处问题,本次未写入任何数据。请按下表修改后重新上传。"
+    problems = page.dataframe[0].value
+    assert list(problems["行号"]) == [2, 3]
+    assert list(problems["问题及修改建议"]) == ["不是数字,请只填写数字(单位见表头),如 5.2",
+                                           "县区“西城”不存在,您是不是要填“西城区”?"]
+    assert any(b.label == "下载标注了错误的工作簿" for b in page.get("download_button"))
+
+
+def test_good_file_previews_then_commits_then_rolls_back(page, engine):
+    good = workbook({"项目台账": [LEDGER_HEAD, ledger_row("A1", "东城区", 2.5, D(2023, 3, 5), funds=0.4),
+                               ledger_row("A2", "东城区", 1.5, D(2023, 4, 5))]})
+    choose_period(page, 2023, 5, "东城区")
+    page.file_uploader[0].set_value(("东城区.xlsx", good, XLSX)).run()
+    assert not page.exception
+    assert page.success[0].value.startswith("预检通过(未写入)(2023年5月):新增项目2个")
+    shown = {m.label: m.value for m in page.metric}
+    assert shown["合同投资额(导入后)"] == "4.00 亿元"  # 2.5 + 1.5
+    assert shown["到位资金(导入后)"] == "0.40 亿元"
+    page.button[0].click().run()  # 确认导入
+    assert not page.exception
+    history = page.dataframe[-1].value
+    assert list(history["状态"]) == ["有效"] and list(history["文件"]) == ["东城区.xlsx"]
+    batch = int(history["批次"][0])  # PostgreSQL sequences skip the dry run's id
+    assert any(s.value.startswith(f"导入成功,批次 #{batch}(2023年5月):新增项目2个") for s in page.success)
+
+    page.checkbox(key="rollback_sure").check().run()
+    next(b for b in page.button if b.label == "回滚该批次").click().run()
+    assert any(s.value == f"批次 #{batch} 已回滚,各项数据已恢复到导入前。" for s in page.success)
+    assert list(page.dataframe[-1].value["状态"]) == ["已回滚"]

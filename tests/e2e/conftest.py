@@ -1,0 +1,107 @@
+"""Browser tests: a real Streamlit server on a free port and Debian's Chromium through Playwright.
+
+The server log is printed when a test fails. Screenshots land in docs/screenshots/.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "docs" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    database_url: str
+
+    def __str__(self) -> str:
+        return self.url
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory):
+    """The app on the demo data, as `make run` serves it (``str()`` is its URL)."""
+    require_chromium()
+    db_file = tmp_path_factory.mktemp("e2e") / "demo.db"
+    env = os.environ | {"ZSDASH_DATABASE_URL": f"sqlite:///{db_file}", "ZSDASH_AUTO_DEMO": "0"}
+    subprocess.run([sys.executable, "cli.py", "init", "--demo"], cwd=ROOT, env=env, check=True,
+                   capture_output=True)
+    port = _free_port()
+    log = tmp_path_factory.mktemp("e2e-log") / "server.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                                 "--server.headless", "true"], cwd=ROOT, env=env, stdout=out,
+                                stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:  # poll the health endpoint until the server answers
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
+                break
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                pytest.fail("Streamlit did not start:\n" + log.read_text())
+    yield Server(url, env["ZSDASH_DATABASE_URL"])
+    proc.terminate()
+    proc.wait(10)
+    if os.environ.get("ZSDASH_E2E_SHOW_LOG"):
+        print(log.read_text())
+
+
+def require_chromium() -> None:
+    if not Path(CHROMIUM).exists():
+        message = f"{CHROMIUM} is missing (apt-get install chromium fonts-noto-cjk)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def wait_for_app(page) -> None:
+    """Wait until Streamlit has finished running the script."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30000)
+    page.wait_for_selector('[data-testid="stMetric"]', timeout=30000)
+
+
+def wait_for_charts(page) -> None:
+    """Wait until every Vega-Lite chart on the page has drawn."""
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+                 .every(c => c.querySelector('canvas, svg'))""", timeout=30000)

@@ -1,0 +1,28 @@
+"""总览 in Chromium at 1920×1080 on the demo data."""
+import pytest
+
+from tests.e2e.conftest import SHOTS, wait_for_app, wait_for_charts
+
+pytestmark = pytest.mark.e2e
+
+
+def test_overview_shows_demo_figures_in_chinese(demo_server, page):
+    page.goto(demo_server.url)
+    wait_for_app(page)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    labels = page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
+    assert "新签约项目" in labels and "合同投资额" in labels
+    assert page.get_by_text("演示数据").count() >= 1
+    # the CJK font renders the title with real glyphs: wider than the same count of missing-glyph boxes
+    width = page.locator("h1").first.evaluate("e => e.getBoundingClientRect().width")
+    assert width > 200
+    wait_for_charts(page)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "overview.png"))
+
+
+def test_filters_live_in_the_url(demo_server, page):
+    page.goto(f"{demo_server.url}/?region=临江区&year=2025&month=12月")
+    wait_for_app(page)
+    assert page.locator("h1").first.inner_text().endswith("临江区")
+    assert "2025年全年" in page.locator('[data-testid="stCaptionContainer"]').first.inner_text()

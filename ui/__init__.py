@@ -1,0 +1,1 @@
+"""Shared Streamlit widgets, cached data access and chart builders for views/."""

@@ -1,0 +1,141 @@
+"""The one door from pages to the metric engine: shared engine, cached queries keyed by the
+filters and the data version (bumped by every import), so an upload shows everywhere at once."""
+from __future__ import annotations
+
+import streamlit as st
+
+from data_access import db, settings
+from data_access.annotate import annotate
+from data_access.config import chains, region_id, regions
+from data_access.importer import ImportRejected, archived_file, import_workbook, list_batches, rollback_batch
+from data_access.periods import data_years, has_projects, latest_period
+from data_access.template import build_template
+from metrics.briefing import briefing
+from metrics.figures import overview as overview_figures
+from metrics.measures import drill_down, empty_measures, measures
+from metrics.period import Period, Scope
+from metrics.ranking import county_ranking
+from metrics.trend import cumulative_trend
+
+
+@st.cache_resource(show_spinner="正在准备数据库…")
+def engine():
+    eng = db.engine_for(None)
+    db.upgrade(eng)
+    if settings.get("auto_demo"):
+        with eng.connect() as conn:
+            empty = not has_projects(conn)
+        if empty:
+            from sample_data.load import load_demo
+            load_demo(eng)
+    return eng
+
+
+def data_version() -> int:
+    with engine().connect() as conn:
+        return db.data_version(conn)
+
+
+def is_demo() -> bool:
+    with engine().connect() as conn:
+        return db.is_demo(conn)
+
+
+@st.cache_data(show_spinner=False)
+def config(version: int) -> dict:
+    with engine().connect() as conn:
+        return {"regions": regions(conn), "chains": chains(conn), "latest": latest_period(conn),
+                "years": data_years(conn)}
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def overview(period: Period, scope: Scope, version: int) -> dict:
+    with engine().connect() as conn:
+        return briefing(conn, period, scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def ranking(period: Period, version: int) -> list[dict]:
+    with engine().connect() as conn:
+        return county_ranking(conn, period)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def projects_behind(measure: str, period: Period, scope: Scope, version: int) -> list[dict]:
+    with engine().connect() as conn:
+        return drill_down(conn, measure, period, scope)
+
+
+# ---- uploads (数据上报): not cached, they write or depend on the uploaded bytes
+
+@st.cache_data(show_spinner=False)
+def template(version: int) -> bytes:
+    with engine().connect() as conn:
+        return build_template(conn)
+
+
+def check_upload(content: bytes, name: str, period: Period, region: str | None):
+    """Dry run: (result, None) with the figures as they would become, or (None, problems)."""
+    def figures_after(conn):
+        return overview_of(conn, period, region)
+    try:
+        result = import_workbook(engine(), content, name, period.year, period.month, region, user="网页上传",
+                                 dry_run=True, inspect=figures_after)
+    except ImportRejected as exc:
+        return None, exc.problems
+    return result, None
+
+
+def commit_upload(content: bytes, name: str, period: Period, region: str | None):
+    try:
+        return import_workbook(engine(), content, name, period.year, period.month, region, user="网页上传"), None
+    except ImportRejected as exc:
+        return None, exc.problems
+
+
+def figures_now(period: Period, region: str | None) -> dict:
+    with engine().connect() as conn:
+        return overview_of(conn, period, region)
+
+
+def overview_of(conn, period: Period, region: str | None) -> dict:
+    return overview_figures(conn, period, Scope(region_id=region_id(conn, region)))
+
+
+def annotated(content: bytes, problems) -> bytes:
+    return annotate(content, problems)
+
+
+@st.cache_data(show_spinner=False)
+def batches(version: int) -> list[dict]:
+    with engine().connect() as conn:
+        return list_batches(conn)
+
+
+def original_file(batch_id: int) -> bytes | None:
+    with engine().connect() as conn:
+        return archived_file(conn, batch_id)
+
+
+def rollback(batch_id: int) -> str | None:
+    """None on success, else the reason in Chinese."""
+    try:
+        rollback_batch(engine(), batch_id)
+    except ImportRejected as exc:
+        return exc.problems[0].message
+    return None
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def trend(period: Period, scope: Scope, measure: str, version: int) -> list[dict]:
+    with engine().connect() as conn:
+        return cumulative_trend(conn, period, scope, measure)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def by_region(period: Period, scope: Scope, version: int) -> list[dict]:
+    """Base measures per region (every configured region, zeros included), in the regions' order."""
+    with engine().connect() as conn:
+        found = measures(conn, period, scope, group_by="region")
+        return [{"region_id": r["id"], "region": r["name"], **found.get(r["id"], empty_measures())}
+                for r in regions(conn)]

@@ -1,0 +1,142 @@
+"""驻点招商 / 企业诉求: the funnel (contacted → visited → intention → signed) by team and month
+against the 驻点签约额 target; enterprise problems by status, unit and age."""
+import pandas as pd
+import streamlit as st
+
+from metrics.briefing import span
+from metrics.period import Scope
+from ui import charts, data
+from ui import format as fmt
+from ui import ranking_data as rd
+from ui.drill import project_table, show_projects_behind, totals_line
+from ui.filters import sidebar_filters
+
+f = sidebar_filters()
+version = data.data_version()
+rid = f.scope.region_id
+fun = rd.funnel(f.period, rid, version)
+t = fun["total"]
+where = f"{span(f.period)} › {f.region}"
+
+st.title(f"驻点招商 · {f.region}")
+st.caption(f"{where} · 序时进度 {fmt.percent(t['time_progress_pct'])}")
+if f.scope.with_region(None) != Scope():
+    st.caption(f"驻点招商和企业诉求按县区统计,不受“{f.chain} · {f.scope_label}”筛选影响。")
+
+if not fun["rows"] and not t["signed_count"]:
+    st.info(f"{where} 暂无驻点招商工作队填报数据和驻点招商签约项目。"
+            "工作队数据请在“数据上报”上传含“驻点招商”工作表的文件。")
+
+
+def completion_html() -> str:
+    """完成年度任务 X% on its 红黄蓝 colour, against 序时进度 (only with a target)."""
+    gap = t["completion_pct"] - t["time_progress_pct"]
+    where_vs = "达到序时进度" if gap >= 0 else f"低于序时进度 {fmt.two(-gap)} 个百分点"
+    return f"完成年度任务 {rd.warning_badge(t['warning'], fmt.percent(t['completion_pct']))} · {where_vs}"
+
+
+cards = st.columns(6)
+cards[0].metric("对接企业", fmt.count(t["contacted"], "家"), border=True)
+cards[1].metric("考察回访企业", fmt.count(t["visited"], "家"), border=True)
+cards[2].metric("考察回访率", fmt.percent(t["visit_rate_pct"]), border=True, help="考察回访企业数 ÷ 对接企业数")
+cards[3].metric("意向项目", fmt.count(t["intended_projects"]), border=True,
+                help=f"意向投资额 {fmt.amount(t['intended_amount'])}")
+cards[4].metric("驻点招商签约项目", fmt.count(t["signed_count"]), border=True,
+                help="招商方式为驻点招商、本年签约的项目")
+cards[5].metric("驻点招商签约额", fmt.amount(t["signed_amount"]), border=True,
+                help=None if t["signed_target"] is None else f"年度目标 {fmt.amount(t['signed_target'])}")
+
+left, right = st.columns([3, 2])
+with left:
+    st.markdown("**招商漏斗**(点击环节查看明细)")
+    event = st.altair_chart(rd.funnel_chart(fun["stages"]), width="stretch", on_select="rerun",
+                            key="funnel_chart")
+    clicked = charts.selected(event, "stage_pick", "环节")
+with right:
+    st.markdown("**驻点签约额年度目标**")
+    target = "未下达" if not t["signed_target"] else fmt.amount(t["signed_target"])
+    st.markdown(f"年度目标 **{target}** · 已签约 **{fmt.amount(t['signed_amount'])}**(驻点招商项目 "
+                f"{t['signed_count']} 个)")
+    if t["completion_pct"] is not None:
+        st.markdown(f"{completion_html()}(序时进度 {fmt.percent(t['time_progress_pct'])})", unsafe_allow_html=True)
+    else:
+        st.info("未下达驻点签约额年度目标,无法计算完成率。")
+
+stage = next((s for s in fun["stages"] if s["label"] == clicked), None)
+if stage and stage["stage"] == "signed":
+    show_projects_behind("resident_signed_amount", f.period, Scope(region_id=rid), where, key="funnel_drill")
+elif stage:
+    behind = rd.stage_rows(fun, stage["stage"])
+    st.markdown(f"**{where} › {stage['label']}**")
+    st.caption(f"各工作队逐月填报,合计 {rd.stage_text(stage)}")
+    if behind.empty:
+        st.info("没有工作队填报该环节的数据。")
+    else:
+        st.dataframe(behind, hide_index=True, width="stretch", key="stage_rows",
+                     column_config={"意向投资额(亿元)": st.column_config.NumberColumn(format="%.2f")})
+
+st.subheader("工作队 × 月份")
+if fun["rows"]:
+    figure = st.segmented_control("指标", list(rd.TEAM_MONTH_FIGURES), default="contacted", key="team_figure",
+                                  format_func=lambda k: rd.TEAM_MONTH_FIGURES[k][0]) or "contacted"
+    decimals = figure in ("visit_rate_pct", "intended_amount")
+    grid = rd.team_month_table(fun, figure)
+    st.dataframe(grid, hide_index=True, width="stretch", key="team_month",
+                 column_config={c: st.column_config.NumberColumn(format="%.2f" if decimals else "%d")
+                                for c in grid.columns[2:]})
+else:
+    st.info("所选期间和县区暂无工作队填报数据。")
+
+st.markdown("**逐月进展**(选中一行查看当月签约的驻点招商项目)")
+months = rd.month_table(fun)
+two = st.column_config.NumberColumn(format="%.2f")
+picked = st.dataframe(months, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+                      key="month_table", column_config={c: two for c in ("考察回访率(%)", "意向投资额(亿元)",
+                                                                          "驻点招商签约额(亿元)")})
+if picked["selection"]["rows"]:
+    month = fun["months"][picked["selection"]["rows"][0]]["month"]
+    signed = rd.signed_in_month(f.period.year, month, rid, version)
+    st.markdown(f"**{f.period.year}年{month}月 › {f.region} › 驻点招商签约项目**")
+    st.caption(totals_line("resident_signed_amount", signed))
+    if signed:
+        project_table(signed, key="month_drill")
+    else:
+        st.info("当月没有驻点招商签约项目。")
+
+st.subheader("企业诉求")
+ps = rd.problems(f.period.end, rid, version)
+as_of = f"{f.period.end.year}年{f.period.end.month}月{f.period.end.day}日"
+st.caption(f"截至 {as_of} · {f.region} · 状态按截至当日计(当日后办结的仍计为办理中)")
+if not ps["raised"]:
+    st.info(f"截至 {as_of},{f.region}暂无企业诉求记录。诉求请在“数据上报”上传含“问题台账”工作表的文件。")
+    st.stop()
+
+counts = st.columns(5)
+counts[0].metric("受理诉求", fmt.count(ps["raised"], "件"), border=True)
+counts[1].metric("待办", fmt.count(ps["by_status"]["待办"], "件"), border=True)
+counts[2].metric("办理中", fmt.count(ps["by_status"]["办理中"], "件"), border=True)
+counts[3].metric("已办结", fmt.count(ps["by_status"]["已办结"], "件"), border=True)
+counts[4].metric("办结率", fmt.percent(ps["closed_rate_pct"]), border=True, help="已办结 ÷ 受理")
+
+by_unit, by_age = st.columns([3, 2])
+with by_unit:
+    st.markdown("**按责任单位**(选中一行查看其未办结诉求)")
+    units = rd.unit_table(ps)
+    unit_pick = st.dataframe(units, hide_index=True, width="stretch", on_select="rerun",
+                             selection_mode="single-row", key="unit_table")
+    unit = units["责任单位"].iloc[unit_pick["selection"]["rows"][0]] if unit_pick["selection"]["rows"] else None
+with by_age:
+    st.markdown("**未办结诉求账龄**(点击柱形筛选)")
+    ages = pd.DataFrame([{"账龄": a["band"], "件数": a["count"]} for a in ps["age_bands"]])
+    age_event = st.altair_chart(charts.bar(ages, "账龄", "件数", title="件", select="age_pick", height=240),
+                                width="stretch", on_select="rerun", key="age_chart")
+    band = charts.selected(age_event, "age_pick", "账龄")
+
+shown = rd.open_problems(ps, unit, band)
+label = " › ".join(x for x in (as_of, f.region, unit, band, "未办结诉求") if x)
+st.markdown(f"**{label}**(按提出日期由早到晚)")
+st.caption(f"共 {len(shown)} 件")
+if shown:
+    st.dataframe(rd.problem_frame(shown), hide_index=True, width="stretch", key="open_problems")
+else:
+    st.info("没有符合条件的未办结诉求。")
