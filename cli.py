@@ -2,16 +2,17 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
 from pathlib import Path
 
-from data_access import db
+from data_access import accounts, audit, db
 from data_access.config import ConfigError, add_chain, add_region, region_id
 from data_access.importer import ImportRejected, import_workbook, list_batches, rollback_batch
 from data_access.periods import has_projects
 from data_access.template import build_template
-from labels import BATCH_STATUS
+from labels import ACCOUNT_MSG, AUDIT_ACTIONS, BATCH_STATUS, ROLE_LABELS
 from metrics.briefing import briefing
 from metrics.figures import rounded
 from metrics.period import Period, Scope
@@ -20,6 +21,8 @@ from metrics.period import Period, Scope
 def _engine():
     engine = db.engine_for(None)
     db.upgrade(engine)
+    with engine.connect() as conn:
+        db.refresh(conn)  # the admin's thresholds and weights
     return engine
 
 
@@ -27,13 +30,17 @@ def cmd_init(args) -> int:
     engine = _engine()
     print("数据库已初始化到最新版本")
     if args.demo:
+        from sample_data.load import ensure_demo_accounts, load_demo
         with engine.connect() as conn:
-            if has_projects(conn):
-                print("数据库中已有项目数据,未载入演示数据")
-                return 0
-        from sample_data.load import load_demo
-        for line in load_demo(engine):
+            loaded = has_projects(conn)
+            demo = db.is_demo(conn)
+        if loaded and not demo:
+            print("数据库中已有项目数据,未载入演示数据")
+            return 0
+        for line in [] if loaded else load_demo(engine):
             print(line)
+        for name, password, role, regions in ensure_demo_accounts(engine):
+            print(f"演示账号:{name} / {password}({ROLE_LABELS[role]}{',' + '、'.join(regions) if regions else ''})")
     return 0
 
 
@@ -59,10 +66,24 @@ def cmd_import(args) -> int:
         print(f"找不到文件:{path}", file=sys.stderr)
         return 1
     period = Period.parse(args.period) if args.period else None
+    engine = _engine()
+    rights = {}
+    if args.as_user:  # uploading on behalf of an account: its regions, and targets for admins only
+        with engine.connect() as conn:
+            account = accounts.get_account(conn, args.as_user)
+        if account is None:
+            print(ACCOUNT_MSG["no_user"].format(name=args.as_user), file=sys.stderr)
+            return 1
+        try:
+            allowed, targets = accounts.upload_rights(account)
+        except accounts.AccountError as exc:
+            print(str(exc), file=sys.stderr)
+            return 1
+        rights = {"allowed_regions": allowed, "targets_allowed": targets}
     try:
-        result = import_workbook(_engine(), path.read_bytes(), path.name, period and period.year,
+        result = import_workbook(engine, path.read_bytes(), path.name, period and period.year,
                                  period and period.month, args.region, user=args.as_user or "cli",
-                                 dry_run=args.dry_run)
+                                 dry_run=args.dry_run, **rights)
     except ImportRejected as exc:
         print(f"导入被拒绝,共{len(exc.problems)}处问题,未写入任何数据:", file=sys.stderr)
         for problem in exc.problems:
@@ -91,13 +112,55 @@ def cmd_batches(args) -> int:
 
 
 def cmd_rollback(args) -> int:
+    engine = _engine()
+    if args.as_user:
+        with engine.connect() as conn:
+            account = accounts.get_account(conn, args.as_user)
+        if account is None or account.disabled or not account.is_admin:
+            print(f"只有管理员可以回滚批次(账号“{args.as_user}”不是在用的管理员)", file=sys.stderr)
+            return 1
     try:
-        rollback_batch(_engine(), args.batch_id)
+        rollback_batch(engine, args.batch_id, user=args.as_user or "cli")
     except ImportRejected as exc:
         for problem in exc.problems:
             print(problem.message, file=sys.stderr)
         return 1
     print(f"批次 #{args.batch_id} 已回滚")
+    return 0
+
+
+def _read_password(args) -> str:
+    """The new password: one line of stdin with --password-stdin, else typed twice at a prompt."""
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("密码:")
+    if getpass.getpass("再次输入密码:") != first:
+        raise accounts.AccountError(ACCOUNT_MSG["password_mismatch"])
+    return first
+
+
+def cmd_create_user(args) -> int:
+    try:
+        password = _read_password(args)
+        with _engine().begin() as conn:
+            account = accounts.create_user(conn, args.name, args.role, password, args.region or (), actor="cli")
+    except accounts.AccountError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    regions = f",负责县区:{'、'.join(account.regions)}" if account.regions else ""
+    print(f"已创建账号:{account.name}({ROLE_LABELS[account.role]}{regions})")
+    return 0
+
+
+def cmd_audit(args) -> int:
+    with _engine().connect() as conn:
+        rows = audit.entries(conn, limit=args.limit, action=args.action, actor=args.user)
+    if not rows:
+        print("暂无审计记录")
+    for r in rows:
+        change = " → ".join(x for x in (audit.shown(r["before"]), audit.shown(r["after"])) if x)
+        print("\t".join([f"{r['at']:%Y-%m-%d %H:%M:%S}", r["actor"], AUDIT_ACTIONS.get(r["action"], r["action"]),
+                         r["target"] or "", change]))
     return 0
 
 
@@ -150,7 +213,19 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_batches)
     s = sub.add_parser("rollback", help="回滚导入批次")
     s.add_argument("batch_id", type=int)
+    s.add_argument("--as", dest="as_user", help="以该管理员账号的名义回滚(记入审计日志)")
     s.set_defaults(func=cmd_rollback)
+    s = sub.add_parser("create-user", help="创建账号;密码从提示输入,或用 --password-stdin 从标准输入读取一行")
+    s.add_argument("name")
+    s.add_argument("--role", required=True, choices=["leader", "staff", "admin"])
+    s.add_argument("--region", action="append", help="县区工作人员负责的县区(可多次指定)")
+    s.add_argument("--password-stdin", action="store_true")
+    s.set_defaults(func=cmd_create_user)
+    s = sub.add_parser("audit", help="打印审计日志(最新的在前)")
+    s.add_argument("--limit", type=int, default=50)
+    s.add_argument("--action", choices=list(AUDIT_ACTIONS))
+    s.add_argument("--user")
+    s.set_defaults(func=cmd_audit)
     s = sub.add_parser("briefing", help="生成通报")
     s.add_argument("--period", required=True)
     s.add_argument("--region")

@@ -141,3 +141,75 @@ PROJECT_COLUMNS = {
     "is_manufacturing": "制造业", "tags": "企业标签", "origin": "投资来源", "channel": "招商方式",
     "leader": "包抓领导", "note": "备注", "warning": "预警", "reason": "预警原因",
 }
+
+# ---- accounts, roles, audit (issue #6)
+ROLE_LABELS = {"leader": "领导", "staff": "县区工作人员", "admin": "管理员"}
+
+ACCOUNT_MSG = {
+    "password_short": "密码至少需要 {n} 个字符",
+    "password_spaces": "密码首尾不能有空格",
+    "password_mismatch": "两次输入的密码不一致",
+    "no_user": "账号“{name}”不存在",
+    "name_empty": "用户名不能为空",
+    "name_long": "用户名最多 50 个字符,且首尾不能有空格",
+    "name_taken": "账号“{name}”已存在",
+    "bad_role": "角色“{role}”无效,可选:{roles}",
+    "staff_needs_region": "县区工作人员账号必须至少指定一个县区",
+    "staff_city": "县区工作人员只能指定具体县区,不能指定“全市”",
+    "unknown_region": "县区“{name}”不存在",
+    "last_admin": "至少要保留一个在用的管理员账号",
+    "disable_self": "不能停用自己正在使用的账号",
+    "no_upload_right": "账号“{name}”没有上传数据的权限(只有县区工作人员和管理员可以上传)",
+    "link_label_empty": "请填写显示链接的名称(如“一号会议室大屏”)",
+    "no_link": "显示链接 #{id} 不存在",
+}
+
+# importer problems about who uploads
+UPLOAD_RIGHTS_MSG = {
+    "region_required": "本账号只能上传所负责县区({regions})的数据,请选择其中一个县区,不能选择“全市”",
+    "region_not_allowed": "本账号只能上传所负责县区({regions})的数据,不能上传“{value}”的数据",
+    "targets_admin_only": "年度目标只能由管理员上传,请删除此工作表后再上传",
+}
+
+LOGIN = {
+    "title": "招商引资领导驾驶舱",
+    "subtitle": "请使用您的账号登录",
+    "name": "用户名",
+    "password": "密码",
+    "submit": "登录",
+    "sso": "使用统一身份认证登录",
+    "sso_divider": "或",
+    "bad": "用户名或密码错误",
+    "throttled": "登录失败次数过多,请 {seconds} 秒后再试",
+    "disabled": "该账号已停用,请联系管理员",
+    "sso_unknown": "统一身份认证账号“{name}”尚未在本系统开通,请联系管理员",
+    "timeout": "您已 {minutes} 分钟没有操作,为安全起见已自动退出,请重新登录",
+    "logged_out": "您已退出登录",
+    "account_gone": "您的账号已停用或已删除,请联系管理员",
+    "no_accounts": "系统中还没有任何账号。请管理员在服务器上运行:python cli.py create-user 用户名 --role admin",
+    "demo_title": "演示账号(仅演示数据库显示)",
+    "demo_columns": ("用户名", "密码", "角色", "可上传的县区"),
+    "logout": "退出登录",
+    "current": "当前用户:{name}({role})",
+    "current_regions": "负责县区:{regions}",
+    "display_session": "大屏显示链接:{label}(只读)",
+}
+
+ACCESS = {
+    "refused": "您的账号({role})没有访问“{page}”页面的权限。",
+    "refused_display": "显示链接只能打开大屏页面,不能访问“{page}”。",
+    "no_display_page": "大屏页面尚未启用,请联系管理员。",
+    "link_unknown": "显示链接无效,请向管理员索取新的链接。",
+    "link_revoked": "该显示链接已被撤销,无法再打开大屏。如需继续使用,请向管理员索取新的链接。",
+    "display_role": "大屏显示",
+}
+
+AUDIT_ACTIONS = {
+    "login": "登录", "login_failed": "登录失败", "login_throttled": "登录被限制", "logout": "退出登录",
+    "session_timeout": "超时退出", "display_open": "打开显示链接", "upload": "上传数据", "rollback": "回滚批次",
+    "targets": "修改年度目标", "setting": "修改阈值与权重", "region_add": "添加县区", "region_aliases": "修改县区别名",
+    "chain_add": "添加产业链", "chain_aliases": "修改产业链别名", "tag_add": "添加企业标签", "user_create": "创建账号",
+    "user_update": "修改账号角色或县区", "password_reset": "重置密码", "user_disable": "停用账号",
+    "user_enable": "启用账号", "display_link_create": "创建显示链接", "display_link_revoke": "撤销显示链接",
+}
+AUDIT_COLUMNS = ("时间", "操作人", "操作", "对象", "修改前", "修改后")

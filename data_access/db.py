@@ -86,6 +86,15 @@ def data_version(conn: Connection) -> int:
     return int(get_meta(conn, "data_version") or 0)
 
 
+def refresh(conn: Connection) -> int:
+    """The data version, with the admin's setting values (kept in ``meta``) installed for this
+    process on the way: one query, so every page run sees the thresholds its cached figures used."""
+    meta = dict(conn.execute(select(Meta.key, Meta.value)).all())
+    settings.use_overrides({k.removeprefix(settings.OVERRIDE_PREFIX): v for k, v in meta.items()
+                            if k.startswith(settings.OVERRIDE_PREFIX)})
+    return int(meta.get("data_version") or 0)
+
+
 def bump_data_version(conn: Connection) -> None:
     """Call inside the writing transaction, so readers see the new version with the new data.
     One statement, so two overlapping imports count twice (the row lock orders them)."""

@@ -16,13 +16,13 @@ import os
 import re
 import sys
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import Connection, Engine, and_, bindparam, delete, insert, select, text, update
 
-from data_access import db
+from data_access import audit, db
 from data_access.excel import LEDGER, SHEETS, Problem, SheetRows, norm, period_in_text, read_workbook
 from data_access.facts import rebuild_facts
 from data_access.models import (
@@ -47,7 +47,7 @@ from data_access.models import (
     Tag,
 )
 from data_access.upload_guard import UploadRejected
-from labels import MSG, TARGET_INDICATORS
+from labels import BATCH_STATUS, MSG, TARGET_INDICATORS, UPLOAD_RIGHTS_MSG
 
 TABLES = {t.name: t for t in (Project.__table__, Funds.__table__, AnnualTarget.__table__,
                               ResidentActivity.__table__, EnterpriseProblem.__table__, StageChange.__table__)}
@@ -113,13 +113,18 @@ def resolve_period(year, month, sheets: dict, file_name: str) -> tuple[int, int]
 
 def import_workbook(engine: Engine, content: bytes, file_name: str, year: int | None = None,
                     month: int | None = None, region: str | None = None, user: str = "cli",
-                    dry_run: bool = False, inspect: Callable[[Connection], object] | None = None) -> ImportResult:
-    """Import ``content`` (the bytes of an .xlsx) for the period and region (None = 全市).
+                    dry_run: bool = False, inspect: Callable[[Connection], object] | None = None,
+                    allowed_regions: Collection[str] | None = None, targets_allowed: bool = True) -> ImportResult:
+    """Import ``content`` (the bytes of an .xlsx) for the period and region (None = 全市), as ``user``.
 
     Raises ImportRejected with every problem found, having written nothing; on success returns what
     changed. With ``dry_run`` everything is done and then rolled back. ``inspect(conn)``, when given,
     runs after the writes inside the transaction (a preview reads the figures as they would become)
     and its value is returned as ``result.inspected``.
+
+    ``allowed_regions`` (a staff account's regions; None = any) restricts the upload: the chosen
+    region must be one of them (not 全市) and every row naming another region is a problem.
+    Without ``targets_allowed`` a 年度目标 sheet is refused (targets are set by admins).
     """
     try:
         sheets, problems = read_workbook(content)
@@ -140,7 +145,18 @@ def import_workbook(engine: Engine, content: bytes, file_name: str, year: int | 
         if region and region_id is None:
             problems.append(Problem("工作簿", None, "县区", region, MSG["unknown_region"].format(value=region)
                                     + names.suggest(region, names.regions)))
-        plan = _Plan(conn, names, year, month, region_id, region, problems)
+        allowed = None
+        if allowed_regions is not None:
+            allowed = {names.regions[norm(r)] for r in allowed_regions if norm(r) in names.regions}
+            mine = "、".join(allowed_regions)
+            if region is None or region_id == names.city_id:
+                problems.append(Problem("工作簿", None, "县区", CITY_REGION,
+                                        UPLOAD_RIGHTS_MSG["region_required"].format(regions=mine)))
+            elif region_id is not None and region_id not in allowed:
+                problems.append(Problem("工作簿", None, "县区", region,
+                                        UPLOAD_RIGHTS_MSG["region_not_allowed"].format(regions=mine, value=region)))
+        plan = _Plan(conn, names, year, month, region_id, region, problems,
+                     allowed=(allowed, "、".join(allowed_regions or ())), targets_allowed=targets_allowed)
         plan.check(sheets)
         if sheets and not any(s.rows for s in sheets.values()) and not problems:
             problems.append(Problem("工作簿", None, None, None, MSG["no_rows"]))
@@ -177,6 +193,12 @@ def import_workbook(engine: Engine, content: bytes, file_name: str, year: int | 
                      .values(summary=json.dumps(dict(result.counts), ensure_ascii=False)))
         if engine.dialect.name != "sqlite":
             db.bump_data_version(conn)
+        if not dry_run:
+            audit.record(conn, user, "upload", f"#{batch_id}", after={
+                "文件": file_name, "县区": region or CITY_REGION, "期间": f"{year}年{month}月",
+                "行数": sum(len(s.rows) for s in sheets.values()), **({"替代批次": f"#{result.superseded}"}
+                                                                   if result.superseded else {}),
+                "变化": dict(result.counts)})
         if inspect is not None:
             result.inspected = inspect(conn)
         if dry_run:
@@ -217,9 +239,12 @@ class _Names:
 class _Plan:
     """Checks every row against the configuration and the rules, then writes them."""
 
-    def __init__(self, conn, names: _Names, year, month, region_id, region_name, problems):
+    def __init__(self, conn, names: _Names, year, month, region_id, region_name, problems,
+                 allowed: tuple[set[int] | None, str] = (None, ""), targets_allowed: bool = True):
         self.conn, self.names, self.year, self.month = conn, names, year, month
         self.region_id, self.region_name, self.problems = region_id, region_name, problems
+        self.allowed, self.allowed_label = allowed
+        self.targets_allowed = targets_allowed
         self.projects: list[tuple[int, dict]] = []
         self.funds: list[tuple[int, dict]] = []
         self.targets: list[dict] = []
@@ -239,6 +264,9 @@ class _Plan:
         elif rid == self.names.city_id and not allow_city:
             self.bad(sheet, row, "县区", value, MSG["city_only"])
             return None
+        elif self.allowed is not None and rid not in self.allowed:
+            self.bad(sheet, row, "县区", value, UPLOAD_RIGHTS_MSG["region_not_allowed"].format(
+                regions=self.allowed_label, value=value))
         elif self.region_id is not None and rid != self.region_id:
             self.bad(sheet, row, "县区", value, MSG["wrong_region"].format(region=self.region_name, value=value))
         return rid
@@ -251,6 +279,9 @@ class _Plan:
         for name, method in (("项目台账", self._check_ledger), ("到位资金明细", self._check_funds),
                              ("年度目标", self._check_targets), ("驻点招商", self._check_resident),
                              ("问题台账", self._check_issues)):
+            if name == "年度目标" and not self.targets_allowed and sheets.get(name) and sheets[name].rows:
+                self.bad(name, None, None, None, UPLOAD_RIGHTS_MSG["targets_admin_only"])
+                continue
             if name in sheets:
                 for excel_row, row in sheets[name].rows:
                     method(name, excel_row, row)
@@ -578,7 +609,7 @@ def _bulk_insert(conn: Connection, table, rows: list[dict]) -> None:
                                for r in rows])
 
 
-def rollback_batch(engine: Engine, batch_id: int) -> None:
+def rollback_batch(engine: Engine, batch_id: int, user: str = "cli") -> None:
     """Undo batch ``batch_id``: every row it wrote goes back to its state before the batch.
 
     Refused (ImportRejected) when a later active batch changed the same rows: roll that back first.
@@ -586,6 +617,8 @@ def rollback_batch(engine: Engine, batch_id: int) -> None:
     with engine.begin() as conn:
         _rollback(conn, batch_id, "rolled_back")
         db.bump_data_version(conn)
+        audit.record(conn, user, "rollback", f"#{batch_id}", before={"状态": BATCH_STATUS["active"]},
+                     after={"状态": BATCH_STATUS["rolled_back"]})
 
 
 def _rollback(conn: Connection, batch_id: int, new_status: str) -> None:

@@ -222,18 +222,48 @@ class BatchChange(Base):
 
 
 class User(Base):
+    """An account. ``password_hash`` is an argon2 hash (None: no password login, single sign-on only);
+    a disabled account keeps its row (the audit log names it) but cannot log in."""
     __tablename__ = "app_user"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(50), unique=True)
     password_hash: Mapped[str | None] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(10))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class UserRegion(Base):
     __tablename__ = "user_region"
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id", ondelete="CASCADE"), primary_key=True)
+
+
+class AuditLog(Base):
+    """Who did what, when, with the value before and after (JSON, null when not applicable)."""
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(50))
+    action: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str | None] = mapped_column(String(200))
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+
+    # the login throttle counts one name's recent failures
+    __table_args__ = (Index("ix_audit_action_target_at", "action", "target", "at"), Index("ix_audit_at", "at"))
+
+
+class DisplayLink(Base):
+    """A read-only link for a meeting-room screen; only the SHA-256 of its token is kept."""
+    __tablename__ = "display_link"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(100))
+    created_by: Mapped[str] = mapped_column(String(50))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    revoked_by: Mapped[str | None] = mapped_column(String(50))
 
 
 class MonthlyFact(Base):

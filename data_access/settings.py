@@ -1,7 +1,9 @@
 """Every setting of the product, declared once with its default and help text.
 
-Values come from the environment (``ZSDASH_<NAME>``). The README's configuration table is
-generated from ``SETTINGS`` and a test checks that every setting is documented there.
+Values come from the environment (``ZSDASH_<NAME>``). Settings marked ``editable`` (thresholds and
+weights) can also be changed by an admin on the 管理 page: that value is kept in the database and
+overrides the environment in every app process and the CLI (see ``load_overrides``). The README's
+configuration table lists ``SETTINGS`` and a test checks that every setting is documented there.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ class Setting:
     default: str
     help: str
     parse: Callable[[str], object] = str
+    editable: bool = False  # an admin may change it on the 管理 page (kept in the database)
 
     @property
     def env(self) -> str:
@@ -39,17 +42,17 @@ SETTINGS = [
             "Load the demo data when the app starts on an empty database (set 0 in production)", _bool),
     Setting("warning_yellow_pp", "10",
             "Region warning: behind time progress by less than this many percentage points is 黄, "
-            "by this or more is 红", Decimal),
+            "by this or more is 红", Decimal, editable=True),
     Setting("project_yellow_months", "3",
-            "Project warning: signed (or started) this many months without progress turns 黄", int),
+            "Project warning: signed (or started) this many months without progress turns 黄", int, editable=True),
     Setting("project_red_months", "6",
             "Project warning: signed (or started) more than this many months without progress turns 红",
-            int),
+            int, editable=True),
     Setting("ranking_weights", "signed_amount:40,funds_in_place:40,manufacturing_share_pct:10,signed_count:10",
             "County ranking: weight of each targeted indicator's completion in the composite score",
-            _weights),
+            _weights, editable=True),
     Setting("ranking_completion_cap", "150",
-            "County ranking: completion above this percentage earns no further score", Decimal),
+            "County ranking: completion above this percentage earns no further score", Decimal, editable=True),
     Setting("upload_max_mb", "20", "Upload: largest accepted file, in MB", int),
     Setting("upload_max_unpacked_mb", "300", "Upload: largest total uncompressed size of the workbook's parts, in MB",
             int),
@@ -60,12 +63,43 @@ SETTINGS = [
     Setting("parse_memory_mb", "2048", "Upload: memory limit of the worker process that reads a workbook, in MB",
             int),
     Setting("parse_timeout_seconds", "60", "Upload: time limit of the worker process that reads a workbook", int),
+    Setting("session_timeout_minutes", "30",
+            "Accounts: a signed-in browser session without activity for this many minutes must sign in again", int),
+    Setting("login_max_failures", "6",
+            "Accounts: wrong passwords allowed for one user name within the throttle window; the next "
+            "attempt is refused even with the right password", int),
+    Setting("login_window_seconds", "60", "Accounts: the login throttle's window, in seconds", int),
+    Setting("password_min_length", "8", "Accounts: shortest accepted password", int),
 ]
 
 _BY_NAME = {s.name: s for s in SETTINGS}
+EDITABLE = [s for s in SETTINGS if s.editable]
+OVERRIDE_PREFIX = "setting."  # key prefix of the overrides in the ``meta`` table
+_overrides: dict[str, str] = {}
 
 
 def get(name: str):
-    """The parsed value of setting ``name``: environment first, then the default."""
+    """The parsed value of setting ``name``: the admin's value (database) first, then the
+    environment, then the default."""
     setting = _BY_NAME[name]
-    return setting.parse(os.environ.get(setting.env, setting.default))
+    text = _overrides.get(name)
+    if text is None:
+        text = os.environ.get(setting.env, setting.default)
+    return setting.parse(text)
+
+
+def setting(name: str) -> Setting:
+    return _BY_NAME[name]
+
+
+def env_value(name: str) -> str:
+    """The text of setting ``name`` without the admin's value: environment, else default."""
+    s = _BY_NAME[name]
+    return os.environ.get(s.env, s.default)
+
+
+def use_overrides(values: dict[str, str]) -> None:
+    """Install the admin's values (name -> text) for this process, replacing the previous ones.
+    Called with what the database holds whenever its data version changes (data_access.db)."""
+    global _overrides
+    _overrides = {k: v for k, v in values.items() if k in _BY_NAME and _BY_NAME[k].editable}

@@ -5,12 +5,15 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from data_access import db
+from data_access import accounts, db
 from data_access.config import add_region, regions
 from data_access.importer import import_workbook
 from sample_data.generate import REGIONS
 
 HERE = Path(__file__).resolve().parent
+# (name, password, role, regions): demo databases only; the login page lists them there and nowhere else
+DEMO_ACCOUNTS = [("admin", "admin-demo", "admin", ()), ("leader", "leader-demo", "leader", ()),
+                 ("staff", "staff-demo", "staff", (REGIONS[0][0],))]
 
 
 def demo_workbooks() -> list[Path]:
@@ -19,7 +22,7 @@ def demo_workbooks() -> list[Path]:
 
 
 def load_demo(engine: Engine) -> list[str]:
-    """Create the demo regions, import every demo workbook and mark the database as demo.
+    """Create the demo regions and accounts, import every demo workbook and mark the database as demo.
 
     Returns the importer's summary line per workbook.
     """
@@ -29,5 +32,17 @@ def load_demo(engine: Engine) -> list[str]:
             if name not in existing:
                 add_region(conn, name, kind, tuple(aliases))
         db.set_meta(conn, "demo", "1")
+    ensure_demo_accounts(engine)
     return [import_workbook(engine, path.read_bytes(), path.name, user="演示数据").summary()
             for path in demo_workbooks()]
+
+
+def ensure_demo_accounts(engine: Engine) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    """Create the demo accounts that are missing (a demo database only); returns every demo account."""
+    with engine.begin() as conn:
+        if not db.is_demo(conn):
+            raise ValueError("demo accounts belong in a demo database only")
+        for name, password, role, region_names in DEMO_ACCOUNTS:
+            if accounts.get_account(conn, name) is None:
+                accounts.create_user(conn, name, role, password, region_names, actor="演示数据")
+    return DEMO_ACCOUNTS
