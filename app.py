@@ -1,13 +1,15 @@
-"""Entry point: page config, navigation, global filters. Screens live in views/ (not pages/: see README)."""
+"""Entry point: page config, login, navigation by role, global filters. Screens live in views/
+(not pages/: see README)."""
 import streamlit as st
 
 from labels import DEMO_BADGE
-from ui import data
+from ui import auth, data
 
 st.set_page_config(page_title="招商引资领导驾驶舱", page_icon=":material/monitoring:", layout="wide")
 
 data.engine()
-# (file, title, icon, url path); pages that filter call ui.filters.sidebar_filters() themselves
+# (file, title, icon, url path); pages that filter call ui.filters.sidebar_filters() themselves.
+# Who may open which page: ui.auth.PAGE_ROLES / DISPLAY_PAGES, checked here and again by each view.
 PAGES = [
     ("views/overview.py", "总览", ":material/monitoring:", "overview"),
     ("views/chains.py", "产业链", ":material/account_tree:", "chains"),
@@ -16,11 +18,15 @@ PAGES = [
     ("views/projects.py", "项目库", ":material/table_view:", "projects"),
     ("views/resident.py", "驻点招商", ":material/groups:", "resident"),
     ("views/upload.py", "数据上报", ":material/upload_file:", "upload"),
+    ("views/admin.py", "管理", ":material/admin_panel_settings:", "admin"),
 ]
-nav = st.navigation([st.Page(file, title=title, icon=icon, url_path=url, default=i == 0)
-                     for i, (file, title, icon, url) in enumerate(PAGES)])
-with st.sidebar:
-    st.markdown("### 招商引资领导驾驶舱")
-    if data.is_demo():
-        st.badge(DEMO_BADGE, color="orange")
+who = auth.current()
+signed_in = who is not None and who.role != auth.DISPLAY_ROLE
+nav = st.navigation(auth.navigation(PAGES, who), position="sidebar" if signed_in else "hidden")
+if who is not None:
+    with st.sidebar:
+        st.markdown("### 招商引资领导驾驶舱")
+        if data.is_demo():
+            st.badge(DEMO_BADGE, color="orange")
+        auth.sidebar(who)
 nav.run()

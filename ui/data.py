@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from data_access import db, settings
+from data_access import accounts, db, settings
 from data_access.annotate import annotate
 from data_access.config import chains, region_id, regions
 from data_access.importer import ImportRejected, archived_file, import_workbook, list_batches, rollback_batch
@@ -32,13 +32,28 @@ def engine():
 
 
 def data_version() -> int:
+    """The data version; installs the admin's thresholds and weights for this process on the way."""
     with engine().connect() as conn:
-        return db.data_version(conn)
+        return db.refresh(conn)
 
 
 def is_demo() -> bool:
     with engine().connect() as conn:
         return db.is_demo(conn)
+
+
+def has_accounts() -> bool:
+    with engine().connect() as conn:
+        return accounts.has_accounts(conn)
+
+
+def demo_accounts() -> list[tuple[str, str, str, tuple[str, ...]]]:
+    """(name, password, role, regions) of the demo accounts, on a demo database only; else empty."""
+    if not is_demo():
+        return []
+    from sample_data.load import DEMO_ACCOUNTS
+    with engine().connect() as conn:
+        return [a for a in DEMO_ACCOUNTS if accounts.get_account(conn, a[0]) is not None]
 
 
 @st.cache_data(show_spinner=False)
@@ -74,21 +89,28 @@ def template(version: int) -> bytes:
         return build_template(conn)
 
 
-def check_upload(content: bytes, name: str, period: Period, region: str | None):
-    """Dry run: (result, None) with the figures as they would become, or (None, problems)."""
+def _rights(account: accounts.Account) -> dict:
+    """The importer's arguments for an upload by ``account`` (its name, regions and target right)."""
+    allowed, targets = accounts.upload_rights(account)
+    return {"user": account.name, "allowed_regions": allowed, "targets_allowed": targets}
+
+
+def check_upload(content: bytes, name: str, period: Period, region: str | None, account: accounts.Account):
+    """Dry run as ``account``: (result, None) with the figures as they would become, or (None, problems)."""
     def figures_after(conn):
         return overview_of(conn, period, region)
     try:
-        result = import_workbook(engine(), content, name, period.year, period.month, region, user="网页上传",
-                                 dry_run=True, inspect=figures_after)
+        result = import_workbook(engine(), content, name, period.year, period.month, region, dry_run=True,
+                                 inspect=figures_after, **_rights(account))
     except ImportRejected as exc:
         return None, exc.problems
     return result, None
 
 
-def commit_upload(content: bytes, name: str, period: Period, region: str | None):
+def commit_upload(content: bytes, name: str, period: Period, region: str | None, account: accounts.Account):
     try:
-        return import_workbook(engine(), content, name, period.year, period.month, region, user="网页上传"), None
+        return import_workbook(engine(), content, name, period.year, period.month, region,
+                               **_rights(account)), None
     except ImportRejected as exc:
         return None, exc.problems
 
@@ -117,10 +139,10 @@ def original_file(batch_id: int) -> bytes | None:
         return archived_file(conn, batch_id)
 
 
-def rollback(batch_id: int) -> str | None:
+def rollback(batch_id: int, user: str) -> str | None:
     """None on success, else the reason in Chinese."""
     try:
-        rollback_batch(engine(), batch_id)
+        rollback_batch(engine(), batch_id, user=user)
     except ImportRejected as exc:
         return exc.problems[0].message
     return None

@@ -6,12 +6,13 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
+from ui import auth, charts, data
 from ui import breakdowns_data as bd
-from ui import charts, data
 from ui import format as fmt
 from ui.drill import project_table, show_projects_behind, totals_line
 from ui.filters import sidebar_filters
 
+auth.require_page("chains", "产业链")
 f = sidebar_filters()
 version = data.data_version()
 cfg = data.config(version)

@@ -6,12 +6,13 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from ui import auth, charts, data
 from ui import breakdowns_data as bd
-from ui import charts, data
 from ui import format as fmt
 from ui.drill import project_table
 from ui.filters import sidebar_filters
 
+auth.require_page("enterprises", "重点企业")
 f = sidebar_filters()
 version = data.data_version()
 

@@ -5,11 +5,12 @@ import pandas as pd
 import streamlit as st
 
 from labels import METRIC_LABELS
-from ui import charts, data
+from ui import auth, charts, data
 from ui import format as fmt
 from ui.drill import show_projects_behind
 from ui.filters import sidebar_filters
 
+auth.require_page("overview", "总览")
 f = sidebar_filters()
 version = data.data_version()
 o = data.overview(f.period, f.scope, version)

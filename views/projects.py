@@ -12,7 +12,7 @@ from labels import PROJECT_COLUMNS, WARNING_COLORS, WARNING_LABELS
 from metrics.briefing import span
 from metrics.period import Scope
 from metrics.projects import EXPORT_CAP, PAGE_SIZE
-from ui import charts, data
+from ui import auth, charts, data
 from ui import format as fmt
 from ui import projects_data as pdata
 from ui.drill import project_frame
@@ -23,6 +23,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TABLE = "projects_table"
 BADGE_COLORS = {"blue": "blue", "yellow": "orange", "red": "red"}
 
+auth.require_page("projects", "项目库")
 f = sidebar_filters()
 version = data.data_version()
 st.title("项目库")

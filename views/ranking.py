@@ -4,12 +4,13 @@ import streamlit as st
 
 from metrics.briefing import span
 from metrics.period import Scope
-from ui import charts, data
+from ui import auth, charts, data
 from ui import format as fmt
 from ui import ranking_data as rd
 from ui.drill import show_projects_behind
 from ui.filters import sidebar_filters
 
+auth.require_page("ranking", "县区排名")
 f = sidebar_filters()
 version = data.data_version()
 rows = data.ranking(f.period, version)

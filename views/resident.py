@@ -5,12 +5,13 @@ import streamlit as st
 
 from metrics.briefing import span
 from metrics.period import Scope
-from ui import charts, data
+from ui import auth, charts, data
 from ui import format as fmt
 from ui import ranking_data as rd
 from ui.drill import project_table, show_projects_behind, totals_line
 from ui.filters import sidebar_filters
 
+auth.require_page("resident", "驻点招商")
 f = sidebar_filters()
 version = data.data_version()
 rid = f.scope.region_id

@@ -1,5 +1,6 @@
 """数据上报: template, upload, validation report with the annotated workbook, preview, commit,
-history with the original files and rollback."""
+history with the original files and rollback. Staff upload for their own regions only (the importer
+refuses any other row) and see their regions' history; rollback is for admins."""
 import datetime as dt
 
 import pandas as pd
@@ -8,9 +9,10 @@ import streamlit as st
 from data_access.models import CITY_REGION
 from labels import BATCH_STATUS
 from metrics.period import Period
-from ui import data
+from ui import auth, data
 from ui import format as fmt
 
+who = auth.require_page("upload", "数据上报")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 version = data.data_version()
 cfg = data.config(version)
@@ -59,17 +61,18 @@ with upload_tab:
     c1, c2, c3 = st.columns(3)
     year = c1.number_input("填报年份", min_value=2000, max_value=2100, value=last_month.year, step=1)
     month = c2.selectbox("填报月份", list(range(1, 13)), index=last_month.month - 1, format_func=lambda m: f"{m}月")
-    region = c3.selectbox("上报县区", [CITY_REGION, *[r["name"] for r in cfg["regions"]]],
-                          help="选择县区时,文件中只能包含该县区的数据")
+    choices = [CITY_REGION, *[r["name"] for r in cfg["regions"]]] if who.is_admin else list(who.regions)
+    region = c3.selectbox("上报县区", choices, help="选择县区时,文件中只能包含该县区的数据" if who.is_admin
+                          else f"本账号只能上报所负责县区({'、'.join(who.regions)})的数据")
     upload = st.file_uploader("上传 Excel 工作簿(.xlsx)", type=["xlsx"], key="upload_file")
     period = Period(int(year), int(month))
     region_arg = None if region == CITY_REGION else region
     if upload is not None:
         content = upload.getvalue()
-        key = (upload.name, len(content), hash(content), period, region_arg)
+        key = (upload.name, len(content), hash(content), period, region_arg, who.name)
         if st.session_state.get("checked", {}).get("key") != key:
             with st.spinner("正在检查文件…"):
-                result, problems = data.check_upload(content, upload.name, period, region_arg)
+                result, problems = data.check_upload(content, upload.name, period, region_arg, who.account)
             st.session_state["checked"] = {"key": key, "result": result, "problems": problems,
                                            "before": data.figures_now(period, region_arg)}
         checked = st.session_state["checked"]
@@ -80,7 +83,7 @@ with upload_tab:
         else:
             show_preview(checked["result"], checked["before"])
             if st.button("确认导入", type="primary", icon=":material/check_circle:"):
-                done, problems = data.commit_upload(content, upload.name, period, region_arg)
+                done, problems = data.commit_upload(content, upload.name, period, region_arg, who.account)
                 st.session_state.pop("checked", None)
                 if problems:
                     show_problems(problems, content, upload.name)
@@ -92,6 +95,8 @@ with upload_tab:
 
 with history_tab:
     rows = data.batches(version)
+    if not who.is_admin:  # staff see their own regions' uploads
+        rows = [r for r in rows if r["region"] in who.regions]
     if not rows:
         st.info("暂无导入记录。")
     else:
@@ -105,10 +110,12 @@ with history_tab:
         original = data.original_file(choice)
         if original is not None:
             st.download_button("下载原始文件", original, file_name=chosen["file_name"], icon=":material/download:")
-        if chosen["status"] == "active":
+        if chosen["status"] == "active" and not who.is_admin:
+            st.caption("如需回滚批次,请联系管理员。")
+        elif chosen["status"] == "active":
             sure = st.checkbox(f"确认回滚批次 #{choice}:该批次写入的全部数据将恢复到导入前", key="rollback_sure")
             if st.button("回滚该批次", disabled=not sure, icon=":material/undo:"):
-                reason = data.rollback(choice)
+                reason = data.rollback(choice, who.name)
                 if reason:
                     st.error(reason)
                 else:

@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from data_access import db
 from sample_data.load import load_demo
+from tests.app.helpers import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 VIEWS = re.findall(r'\("(views/[\w.]+)", "([^"]+)"', (ROOT / "app.py").read_text(encoding="utf-8"))
@@ -30,8 +31,9 @@ def test_view_renders_on_demo_data(demo_url, monkeypatch, view, title):
     st.cache_data.clear()
     st.cache_resource.clear()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    sign_in(at, db.engine_for(demo_url), "admin", name="admin")  # the demo database's admin
     at.switch_page(view)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.title and re.search(r"[\u4e00-\u9fff]", at.title[0].value)
-    assert len(VIEWS) == 7
+    assert len(VIEWS) == 8
