@@ -64,3 +64,45 @@ def test_good_file_previews_then_commits_then_rolls_back(page, engine):
     next(b for b in page.button if b.label == "回滚该批次").click().run()
     assert any(s.value == f"批次 #{batch} 已回滚,各项数据已恢复到导入前。" for s in page.success)
     assert list(page.dataframe[-1].value["状态"]) == ["已回滚"]
+
+
+def counts(engine) -> dict:
+    from sqlalchemy import func, select
+
+    from data_access.models import Funds, ImportBatch, ImportFile, Project
+    with engine.connect() as conn:
+        return {t.__tablename__: conn.scalar(select(func.count()).select_from(t))
+                for t in (Project, Funds, ImportBatch, ImportFile)}
+
+
+def test_staff_cannot_upload_rows_of_another_region_and_nothing_is_written(engine, monkeypatch):
+    with engine.begin() as conn:
+        region(conn, "东城区")
+        region(conn, "西城区")
+    at = app_on(engine, monkeypatch, "views/upload.py", role="staff", regions=("东城区",))
+    at.run()
+    assert not at.exception
+    assert at.selectbox[1].options == ["东城区"]  # 上报县区: its own region only
+    mixed = workbook({"项目台账": [LEDGER_HEAD, ledger_row("A1", "东城区", 2.5, D(2023, 3, 5)),
+                                ledger_row("B1", "西城区", 1, D(2023, 3, 5))]})
+    before = counts(engine)
+    at.number_input[0].set_value(2023)
+    at.selectbox[0].select(5)
+    at.file_uploader[0].set_value(("东城区.xlsx", mixed, XLSX)).run()
+    assert not at.exception
+    assert at.error[0].value == "发现 1 处问题,本次未写入任何数据。请按下表修改后重新上传。"
+    problems = at.dataframe[0].value
+    assert [list(problems[c]) for c in ("工作表", "行号", "列", "填写的值", "问题及修改建议")] == [
+        ["项目台账"], [3], ["县区"], ["西城区"], ["本账号只能上传所负责县区(东城区)的数据,不能上传“西城区”的数据"]]
+    assert not any(b.label == "确认导入" for b in at.button)
+    assert counts(engine) == before == {"project": 0, "funds": 0, "import_batch": 0, "import_file": 0}
+
+    own = workbook({"项目台账": [LEDGER_HEAD, ledger_row("A1", "东城区", 2.5, D(2023, 3, 5))]})
+    at.file_uploader[0].set_value(("东城区.xlsx", own, XLSX)).run()
+    next(b for b in at.button if b.label == "确认导入").click().run()
+    assert not at.exception
+    history = at.dataframe[-1].value
+    assert list(history["上传人"]) == ["test-staff"] and list(history["县区"]) == ["东城区"]
+    assert not at.checkbox  # staff do not roll back
+    assert "如需回滚批次,请联系管理员。" in [c.value for c in at.caption]
+    assert counts(engine) == {"project": 1, "funds": 0, "import_batch": 1, "import_file": 1}
