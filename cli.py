@@ -46,16 +46,14 @@ def cmd_init(args) -> int:
 
 def cmd_region_add(args) -> int:
     with _engine().begin() as conn:
-        add_region(conn, args.name, args.kind, tuple(args.alias or ()))
-        db.bump_data_version(conn)
+        add_region(conn, args.name, args.kind, tuple(args.alias or ()), actor="cli")
     print(f"已添加县区:{args.name}")
     return 0
 
 
 def cmd_chain_add(args) -> int:
     with _engine().begin() as conn:
-        add_chain(conn, args.name)
-        db.bump_data_version(conn)
+        add_chain(conn, args.name, actor="cli")
     print(f"已添加产业链:{args.name}")
     return 0
 

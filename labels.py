@@ -213,3 +213,39 @@ AUDIT_ACTIONS = {
     "user_enable": "启用账号", "display_link_create": "创建显示链接", "display_link_revoke": "撤销显示链接",
 }
 AUDIT_COLUMNS = ("时间", "操作人", "操作", "对象", "修改前", "修改后")
+
+TAG_KINDS = {"top500": "500强(计入500强指标)", "little_giant": "专精特新小巨人(计入小巨人指标)", "other": "其他"}
+REGION_KINDS = ("区", "县", "县级市", "开发区")
+
+# the editable settings as the 管理 page names them
+SETTING_LABELS = {
+    "warning_yellow_pp": "县区预警:落后序时进度多少个百分点及以上为红(不足为黄)",
+    "project_yellow_months": "项目预警:签约(或超过计划投产日期)满多少个月未进展为黄",
+    "project_red_months": "项目预警:超过多少个月未进展为红",
+    "ranking_weights": "县区排名:综合得分中各指标完成率的权重",
+    "ranking_completion_cap": "县区排名:单项完成率计分上限(%)",
+}
+SETTING_SOURCES = {"admin": "管理页面设置", "env": "环境变量", "default": "默认值"}
+
+CONFIG_MSG = {
+    "tag_empty": "企业标签名称不能为空",
+    "tag_kind": "标签类别“{kind}”无效",
+    "tag_taken": "企业标签“{name}”已存在",
+    "setting_bad": "{label}:“{value}”不是有效的数值",
+    "setting_positive": "{label}必须大于0",
+    "setting_unknown": "没有名为“{name}”的可修改设置",
+    "weights_bad": "权重必须是不小于0的数,且合计大于0",
+    "cap_low": "单项完成率计分上限不能低于100%",
+    "months_order": "项目预警:红色的月数不能小于黄色的月数",
+}
+
+TARGETS_MSG = {
+    "not_number": "不是数字",
+    "negative": "不能为负数",
+    "share_over_100": "制造业占比是百分数,不能大于100",
+    "count_integer": "签约项目数应为整数",
+    "unknown_indicator": "指标“{value}”不是已知指标",
+    "bad_year": "年度“{year}”无效",
+    "no_sheet": "工作簿中没有“年度目标”工作表",
+    "other_sheet": "此处只导入年度目标,请删除其他工作表(项目台账等请在“数据上报”页面上传)",
+}

@@ -12,7 +12,7 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
-from data_access import db
+from data_access import db, settings
 
 PG_URL = os.environ.get("ZSDASH_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -56,6 +56,15 @@ def make_test_engine(kind: str, tmp_path, request):
         request.addfinalizer(drop)
     db.upgrade(engine)
     return engine
+
+
+@pytest.fixture(autouse=True)
+def no_setting_overrides():
+    """The admin's thresholds and weights are installed process-wide by each page run: start and end
+    every test without them."""
+    settings.use_overrides({})
+    yield
+    settings.use_overrides({})
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
