@@ -65,7 +65,7 @@ def add_chain(conn: Connection, name: str, actor: str | None = None) -> int:
 def region_table(conn: Connection) -> list[dict]:
     """Every region but 全市 with its aliases and number of projects, in the regions' order."""
     aliases: dict[int, list[str]] = {}
-    for alias, rid in conn.execute(select(RegionAlias.alias, RegionAlias.region_id).order_by(RegionAlias.alias)):
+    for alias, rid in sorted(conn.execute(select(RegionAlias.alias, RegionAlias.region_id)).all()):
         aliases.setdefault(rid, []).append(alias)
     counts = dict(conn.execute(select(Project.region_id, func.count()).group_by(Project.region_id)).all())
     return [r | {"aliases": aliases.get(r["id"], []), "projects": counts.get(r["id"], 0)} for r in regions(conn)]
@@ -73,7 +73,7 @@ def region_table(conn: Connection) -> list[dict]:
 
 def chain_table(conn: Connection) -> list[dict]:
     aliases: dict[int, list[str]] = {}
-    for alias, cid in conn.execute(select(ChainAlias.alias, ChainAlias.chain_id).order_by(ChainAlias.alias)):
+    for alias, cid in sorted(conn.execute(select(ChainAlias.alias, ChainAlias.chain_id)).all()):
         aliases.setdefault(cid, []).append(alias)
     counts = dict(conn.execute(select(Project.chain_id, func.count()).group_by(Project.chain_id)).all())
     return [c | {"aliases": aliases.get(c["id"], []), "projects": counts.get(c["id"], 0)} for c in chains(conn)]

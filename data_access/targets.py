@@ -75,7 +75,7 @@ def save_targets(conn: Connection, year: int, values: dict[tuple[str, str], obje
             continue
         number, problem = check_value(indicator, value)
         if problem:
-            problems.append(f"{where}:“{value}”{problem}")
+            problems.append(f"{where}:“{_typed(value)}”{problem}")
         wanted[(region, indicator)] = number
     if problems:
         raise TargetsRejected(problems)
@@ -100,6 +100,11 @@ def save_targets(conn: Connection, year: int, values: dict[tuple[str, str], obje
         audit.record(conn, actor, "targets", f"{year}年", before=before, after=after)
         db.bump_data_version(conn)
     return len(after)
+
+
+def _typed(value) -> str:
+    """A value as typed: a grid hands whole numbers over as floats (150.0), shown as 150."""
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
 def _shown(value: Decimal | None) -> str | None:

@@ -25,8 +25,9 @@ SSO_REFUSED_KEY = "auth_sso_refused"
 VIEWER_ROLES = frozenset(ROLES)
 # url path -> roles that may open it; every other page is open to every role
 PAGE_ROLES = {"upload": frozenset({"staff", "admin"}), "admin": frozenset({"admin"})}
-# the only pages a display link opens (read-only big-screen pages)
-DISPLAY_PAGES = frozenset({"screen"})
+# the only pages a display link opens (read-only big-screen pages); display links point at the first
+DISPLAY_HOME = "screen"
+DISPLAY_PAGES = frozenset({DISPLAY_HOME})
 DISPLAY_ROLE = "display"
 TOKEN_PARAMS = ("token", "display")
 
