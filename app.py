@@ -15,6 +15,7 @@ PAGES = [
     ("views/ranking.py", "县区排名", ":material/leaderboard:", "ranking"),
     ("views/projects.py", "项目库", ":material/table_view:", "projects"),
     ("views/resident.py", "驻点招商", ":material/groups:", "resident"),
+    ("views/briefing.py", "简报", ":material/article:", "briefing"),
     ("views/upload.py", "数据上报", ":material/upload_file:", "upload"),
 ]
 nav = st.navigation([st.Page(file, title=title, icon=icon, url_path=url, default=i == 0)
