@@ -42,6 +42,15 @@ WARNING_COLORS = {"blue": "#1f6fd1", "yellow": "#e0a800", "red": "#d32f2f"}
 
 DEMO_BADGE = "演示数据"
 
+# 大屏
+SCREEN = {
+    "title": "招商引资领导驾驶舱", "trend": "合同投资额累计趋势(亿元)", "regions": "各县区合同投资额(亿元)",
+    "ranking": "县区综合排名", "chains": "各产业链合同投资额(亿元)", "funds": "各县区到位资金(亿元)",
+    "text": "本期通报", "no_regions": "尚未配置县区",
+    "legend": {"blue": "达到序时进度", "yellow": "落后不足{pp}个百分点", "red": "落后{pp}个百分点及以上"},
+    "no_data": "暂无数据:请先在“数据上报”上传月度台账。",
+}
+
 COPY = {"button": "复制通报段落", "done": "已复制到剪贴板", "failed": "复制失败,请手动选择文字复制"}
 
 # the Word 月通报

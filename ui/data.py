@@ -158,3 +158,10 @@ def briefing_docx(period: Period, scope: Scope, scope_label: str, version: int) 
     from reports.word import briefing_docx as render
     with engine().connect() as conn:
         return render(content.gather(conn, period, scope, scope_label, with_counties=True))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def screen_images(period: Period, version: int) -> dict[str, str]:
+    """The 大屏 charts (SVG data URIs) of the whole city for ``period``."""
+    from ui.bigscreen import panel_charts
+    return panel_charts(briefing_content(period, Scope(), "全市", version))
