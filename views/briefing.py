@@ -18,8 +18,8 @@ b = data.briefing_content(f.period, f.scope, f.scope_text, version)
 
 st.html("""<style>
 [data-testid="stMainBlockContainer"] {padding-top: 1.2rem; padding-bottom: 0}
-.brief-head h1 {font-size: 2.1rem; margin: 0; padding: 0}
-.brief-head .sub {color: #666; font-size: 1.05rem}
+[data-testid="stHeading"] h1 {font-size: 2.1rem; padding: 0}
+.brief-sub {color: #666; font-size: 1.05rem; margin-top: -0.6rem}
 .cards {display: grid; grid-template-columns: repeat(6, 1fr); gap: 14px}
 .card {border: 1px solid #ddd; border-left: 6px solid #9e9e9e; border-radius: 8px; padding: 10px 14px}
 .card.ahead {border-left-color: #1f6fd1} .card.behind {border-left-color: #c62828}
@@ -29,7 +29,8 @@ st.html("""<style>
 .brief-text {font-size: 1.12rem; line-height: 1.75; border-top: 2px solid #eee; padding-top: 6px}
 .brief-foot {color: #888; font-size: .85rem}
 </style>""")
-st.html(f'<div class="brief-head"><h1>{b.title}</h1><div class="sub">{b.subtitle}</div></div>')
+st.title(b.title)
+st.html(f'<div class="brief-sub">{b.subtitle}</div>')
 st.html(cards_html(b.headlines))
 
 chosen = None if f.region == CITY_REGION else f.region
