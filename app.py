@@ -16,7 +16,7 @@ PAGES = [
     ("views/projects.py", "项目库", ":material/table_view:", "projects"),
     ("views/resident.py", "驻点招商", ":material/groups:", "resident"),
     ("views/briefing.py", "简报", ":material/article:", "briefing"),
-    ("views/bigscreen.py", "大屏", ":material/tv:", "screen"),
+    ("views/screen.py", "大屏", ":material/tv:", "screen"),
     ("views/upload.py", "数据上报", ":material/upload_file:", "upload"),
 ]
 nav = st.navigation([st.Page(file, title=title, icon=icon, url_path=url, default=i == 0)

@@ -45,7 +45,8 @@ def themed(chart, theme: Theme, font_size: int = 12):
 
 def trend_frame(rows: list[dict]) -> pd.DataFrame:
     return pd.DataFrame([{"月份": f"{r['month']}月", "系列": name, "数值": float(r[key])}
-                         for r in rows for name, key in TREND_SERIES if r[key] is not None])
+                         for r in rows for name, key in TREND_SERIES if r[key] is not None],
+                        columns=["月份", "系列", "数值"])
 
 
 def trend_chart(rows: list[dict], measure: str = "signed_amount", theme: Theme = LIGHT, *, height: int = 300,
@@ -61,7 +62,7 @@ def trend_chart(rows: list[dict], measure: str = "signed_amount", theme: Theme =
         alt.Color("系列:N", scale=alt.Scale(domain=names, range=list(theme.series)),
                   legend=alt.Legend(orient="top", title=None)),
         alt.StrokeDash("系列:N", scale=alt.Scale(domain=names, range=[[1, 0], [4, 3], [6, 3], [2, 2]]), legend=None),
-        tooltip=["系列", "月份", alt.Tooltip("数值:Q", format=".2f")])
+        tooltip=["系列:N", "月份:N", alt.Tooltip("数值:Q", format=".2f")])
     return chart.properties(width=width) if width else chart
 
 
@@ -76,7 +77,7 @@ def bar_chart(frame: pd.DataFrame, category: str, value: str, theme: Theme = LIG
     colour = (alt.condition(alt.datum[category] == highlight, alt.value(theme.highlight), alt.value(theme.bar))
               if highlight else alt.value(theme.bar))
     bars = base.mark_bar(cornerRadius=2).encode(color=colour,
-                                                tooltip=[category, alt.Tooltip(f"{value}:Q", format=".2f")])
+                                                tooltip=[f"{category}:N", alt.Tooltip(f"{value}:Q", format=".2f")])
     if select:
         sel = alt.selection_point(name=select, fields=[category])
         bars = bars.add_params(sel).encode(opacity=alt.condition(sel, alt.value(1.0), alt.value(0.45)))
@@ -87,12 +88,12 @@ def bar_chart(frame: pd.DataFrame, category: str, value: str, theme: Theme = LIG
 
 def region_frame(regions: list[dict], measure: str = "signed_amount") -> pd.DataFrame:
     label = METRIC_LABELS[measure][0]
-    return pd.DataFrame([{"县区": r["region"], label: float(r[measure])} for r in regions])
+    return pd.DataFrame([{"县区": r["region"], label: float(r[measure])} for r in regions], columns=["县区", label])
 
 
 def chain_frame(chains: list[dict], measure: str = "signed_amount") -> pd.DataFrame:
     label = METRIC_LABELS[measure][0]
-    return pd.DataFrame([{"产业链": c["chain"], label: float(c[measure])} for c in chains])
+    return pd.DataFrame([{"产业链": c["chain"], label: float(c[measure])} for c in chains], columns=["产业链", label])
 
 
 def warning_colour(level: str | None, theme: Theme = LIGHT) -> str:

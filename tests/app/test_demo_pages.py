@@ -42,3 +42,11 @@ def test_view_renders_on_demo_data(demo_url, monkeypatch, view, title):
 def html_of(at: AppTest) -> str:
     """Every st.html body of the run, joined."""
     return "".join(e.proto.body for e in at.get("html"))
+
+
+def test_each_view_file_is_named_after_its_url_path():
+    """AppTest.switch_page finds a page before its first run by the file name's hash, which is the
+    page's URL hash only when the two agree; a mismatch silently tests the default page instead."""
+    pages = re.findall(r'\("views/([\w]+)\.py", "[^"]+", "[^"]+", "([\w-]+)"\)', (ROOT / "app.py").read_text("utf-8"))
+    assert len(pages) == len(VIEWS)
+    assert all(stem == url for stem, url in pages), pages

@@ -4,7 +4,6 @@ shading), the 16:9 PNG, and Chinese glyphs really drawn (not missing-glyph boxes
 Fixture, 2024年1-6月 (序时进度 50%), 合同投资额 targets 甲区 10, 乙县 10, 丙县 10, 全市 30:
 甲区 6.00 (60% → +10 pp, 蓝), 乙县 4.50 (45% → −5 pp, 黄), 丙县 3.00 (30% → −20 pp, 红, 已开工);
 全市 13.50 = 45% of 30, 5 pp behind; 到位资金 1.50 (甲区, May)."""
-import datetime as dt
 import io
 
 import altair as alt
@@ -26,15 +25,7 @@ PERIOD = Period(2024, 6)
 @pytest.fixture
 def briefing(engine):
     with engine.begin() as conn:
-        jia, yi, bing = (b.region(conn, n) for n in ("甲区", "乙县", "丙县"))
-        for rid in (jia, yi, bing):
-            b.target(conn, 2024, rid, "合同投资额", 10)
-        b.target(conn, 2024, b.city_id(conn), "合同投资额", 30)
-        p = b.project(conn, jia, "6.0", dt.date(2024, 3, 10))
-        b.funds(conn, p, 2024, 5, "1.5")
-        b.project(conn, yi, "4.5", dt.date(2024, 5, 20))
-        b.project(conn, bing, "3.0", dt.date(2024, 1, 5), stage="开工", start=dt.date(2024, 2, 1))
-        b.summarise(conn)
+        b.three_counties(conn)
     with engine.connect() as conn:
         return gather(conn, PERIOD, Scope(), "全市", with_counties=True)
 
