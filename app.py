@@ -17,6 +17,8 @@ PAGES = [
     ("views/ranking.py", "县区排名", ":material/leaderboard:", "ranking"),
     ("views/projects.py", "项目库", ":material/table_view:", "projects"),
     ("views/resident.py", "驻点招商", ":material/groups:", "resident"),
+    ("views/briefing.py", "简报", ":material/article:", "briefing"),
+    ("views/screen.py", "大屏", ":material/tv:", "screen"),
     ("views/upload.py", "数据上报", ":material/upload_file:", "upload"),
     ("views/admin.py", "管理", ":material/admin_panel_settings:", "admin"),
 ]

@@ -10,6 +10,7 @@ from pathlib import Path
 from data_access import accounts, audit, db
 from data_access.config import ConfigError, add_chain, add_region, region_id
 from data_access.importer import ImportRejected, import_workbook, list_batches, rollback_batch
+from data_access.models import CITY_REGION
 from data_access.periods import has_projects
 from data_access.template import build_template
 from labels import ACCOUNT_MSG, AUDIT_ACTIONS, BATCH_STATUS, ROLE_LABELS
@@ -164,15 +165,33 @@ def cmd_audit(args) -> int:
 
 def cmd_briefing(args) -> int:
     period = Period.parse(args.period)
+    if args.format in ("docx", "png"):
+        if not args.out:
+            print(f"--format {args.format} 需要用 --out 指定输出文件", file=sys.stderr)
+            return 2
+        from reports.content import gather
+        from reports.images import FontMissing
+        with _engine().connect() as conn:
+            scope = Scope(region_id=region_id(conn, args.region))
+            content = gather(conn, period, scope, args.region or CITY_REGION, with_counties=args.format == "docx")
+        try:
+            if args.format == "docx":
+                from reports.word import briefing_docx
+                Path(args.out).write_bytes(briefing_docx(content))
+            else:
+                from reports.png import briefing_png
+                Path(args.out).write_bytes(briefing_png(content))
+        except FontMissing as exc:
+            print(str(exc), file=sys.stderr)
+            return 1
+        print(f"已生成 {args.out}")
+        return 0
     with _engine().connect() as conn:
         data = rounded(briefing(conn, period, Scope(region_id=region_id(conn, args.region))))
     if args.format == "json":
         out = json.dumps(data, ensure_ascii=False, indent=2)
-    elif args.format == "text":
-        out = data["text"]
     else:
-        print(f"格式 {args.format} 尚未支持", file=sys.stderr)
-        return 2
+        out = data["text"]
     if args.out:
         Path(args.out).write_text(out + "\n", encoding="utf-8")
     else:

@@ -42,6 +42,28 @@ WARNING_COLORS = {"blue": "#1f6fd1", "yellow": "#e0a800", "red": "#d32f2f"}
 
 DEMO_BADGE = "演示数据"
 
+# 大屏
+SCREEN = {
+    "title": "招商引资领导驾驶舱", "trend": "合同投资额累计趋势(亿元)", "regions": "各县区合同投资额(亿元)",
+    "ranking": "县区综合排名", "chains": "各产业链合同投资额(亿元)", "funds": "各县区到位资金(亿元)",
+    "text": "本期通报", "no_regions": "尚未配置县区",
+    "legend": {"blue": "达到序时进度", "yellow": "落后不足{pp}个百分点", "red": "落后{pp}个百分点及以上"},
+    "no_data": "暂无数据:请先在“数据上报”上传月度台账。",
+}
+
+COPY = {"button": "复制通报段落", "done": "已复制到剪贴板", "failed": "复制失败,请手动选择文字复制"}
+
+# the Word 月通报
+BULLETIN = {
+    "issuer": "市投资促进局",
+    "overall": "一、总体情况",
+    "counties": "二、各县区完成情况",
+    "table_note": "各县区按综合得分排名;完成率与序时进度({tp})比较:"
+                  "蓝色达到序时进度,黄色落后不足{pp}个百分点,红色落后{pp}个百分点及以上。",
+    "charts": "三、图表",
+    "each_county": "四、各县区情况",
+}
+
 # importer messages
 MSG = {
     "no_period": "无法确定填报期间:请选择年份和月份,或在文件名/标题中写明如“2023年5月”",
@@ -86,6 +108,7 @@ MSG = {
     "file_crashed": "文件无法读取(内容范围异常或过大),请在 Excel 中删除多余的行列并重新保存后再上传",
     "formula_no_value": "公式没有计算结果,请在 Excel 中打开并保存(或改为数值)后再上传",
     "too_many_rows": "行数超过上限 {rows} 行,请拆分后再上传",
+    "font_missing": "服务器未安装中文字体,无法导出图片:请管理员执行 apt-get install fonts-noto-cjk",
     "no_rows": "工作簿中没有可导入的数据行(模板中的示例行不会被导入)",
     "not_visited": "考察回访企业数不能大于对接企业数",
     "unknown_indicator": "指标“{value}”不是已知指标,可选:{choices}",

@@ -22,3 +22,8 @@ def data_years(conn: Connection) -> list[int]:
 
 def has_projects(conn: Connection) -> bool:
     return conn.scalar(select(func.count()).select_from(select(Project.id).limit(1).subquery())) > 0
+
+
+def last_import_time(conn: Connection):
+    """When the data last changed through an import (the newest active batch), or None."""
+    return conn.scalar(select(func.max(ImportBatch.created_at)).where(ImportBatch.status == "active"))

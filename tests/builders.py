@@ -54,6 +54,19 @@ def summarise(conn: Connection) -> None:
     rebuild_facts(conn, None)
 
 
+def three_counties(conn: Connection) -> None:
+    """2024: 合同投资额 targets 甲区 10, 乙县 10, 丙县 10, 全市 30; signed 甲区 6.0 (Mar, 到位资金 1.5 in
+    May), 乙县 4.5 (May), 丙县 3.0 (Jan, started Feb). Through June (序时进度 50%): 60%, 45%, 30%."""
+    jia, yi, bing = (region(conn, n) for n in ("甲区", "乙县", "丙县"))
+    for rid in (jia, yi, bing):
+        target(conn, 2024, rid, "合同投资额", 10)
+    target(conn, 2024, city_id(conn), "合同投资额", 30)
+    funds(conn, project(conn, jia, "6.0", dt.date(2024, 3, 10)), 2024, 5, "1.5")
+    project(conn, yi, "4.5", dt.date(2024, 5, 20))
+    project(conn, bing, "3.0", dt.date(2024, 1, 5), stage="开工", start=dt.date(2024, 2, 1))
+    summarise(conn)
+
+
 LEDGER_HEAD = ["项目编号", "项目名称", "县区", "产业链", "投资方", "企业标签", "是否制造业", "投资来源",
                "招商方式", "项目阶段", "签约日期", "合同投资额(亿元)", "开工日期", "投产日期", "本月到位资金(亿元)",
                "包抓领导", "备注"]

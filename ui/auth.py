@@ -89,9 +89,10 @@ def _token_in_url() -> str | None:
     return None
 
 
-def current() -> Principal | None:
+def current(touch: bool = True) -> Principal | None:
     """The principal of this session after every check, or None (signed out; the reason, if any,
-    is left for the login page in ``pop_message``)."""
+    is left for the login page in ``pop_message``). ``touch`` counts this run as the user's
+    activity for the inactivity timeout (an auto-refresh is not)."""
     state = st.session_state.get(SESSION_KEY)
     token = _token_in_url()
     if token and (state is None or (state["kind"] == "display" and state["token"] != token)):
@@ -111,7 +112,8 @@ def current() -> Principal | None:
     if account is None or account.disabled:
         _end(LOGIN["account_gone"])
         return None
-    state["last_seen"] = now
+    if touch:
+        state["last_seen"] = now
     return Principal(account.name, account.role, account.regions, account)
 
 
@@ -189,6 +191,14 @@ def require_page(url_path: str, title: str) -> Principal:
         refuse(who, title)
         st.stop()
     return who
+
+
+def recheck_in_fragment(url_path: str) -> None:
+    """For a fragment that reruns on its own (the 大屏's auto-refresh): when this session may no
+    longer open the page (link revoked, account disabled, timed out), rerun the whole app, which
+    then shows the login page with the reason."""
+    if not may_open(current(touch=False), url_path):
+        st.rerun()
 
 
 def refuse(who: Principal, title: str) -> None:

@@ -5,10 +5,9 @@ import altair as alt
 import pandas as pd
 
 from labels import WARNING_COLORS
+from reports.charts import GREY, PRIMARY, SECONDARY
 
-PRIMARY = "#c62828"
-SECONDARY = "#1f6fd1"
-GREY = "#9e9e9e"
+__all__ = ["GREY", "PRIMARY", "SECONDARY", "WARNING_SCALE", "bar", "selected"]
 WARNING_SCALE = alt.Scale(domain=["蓝", "黄", "红"],
                           range=[WARNING_COLORS["blue"], WARNING_COLORS["yellow"], WARNING_COLORS["red"]])
 

@@ -12,10 +12,11 @@ from data_access.periods import data_years, has_projects, latest_period
 from data_access.template import build_template
 from metrics.briefing import briefing
 from metrics.figures import overview as overview_figures
-from metrics.measures import drill_down, empty_measures, measures
+from metrics.measures import drill_down
 from metrics.period import Period, Scope
 from metrics.ranking import county_ranking
 from metrics.trend import cumulative_trend
+from reports import content
 
 
 @st.cache_resource(show_spinner="正在准备数据库…")
@@ -158,6 +159,31 @@ def trend(period: Period, scope: Scope, measure: str, version: int) -> list[dict
 def by_region(period: Period, scope: Scope, version: int) -> list[dict]:
     """Base measures per region (every configured region, zeros included), in the regions' order."""
     with engine().connect() as conn:
-        found = measures(conn, period, scope, group_by="region")
-        return [{"region_id": r["id"], "region": r["name"], **found.get(r["id"], empty_measures())}
-                for r in regions(conn)]
+        return content.by_region(conn, period, scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def briefing_content(period: Period, scope: Scope, scope_label: str, version: int) -> content.Briefing:
+    """Everything the 简报 and the 大屏 show (and the exports draw)."""
+    with engine().connect() as conn:
+        return content.gather(conn, period, scope, scope_label)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def briefing_png(period: Period, scope: Scope, scope_label: str, version: int) -> bytes:
+    from reports.png import briefing_png as render
+    return render(briefing_content(period, scope, scope_label, version))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def briefing_docx(period: Period, scope: Scope, scope_label: str, version: int) -> bytes:
+    from reports.word import briefing_docx as render
+    with engine().connect() as conn:
+        return render(content.gather(conn, period, scope, scope_label, with_counties=True))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def screen_images(period: Period, version: int) -> dict[str, str]:
+    """The 大屏 charts (SVG data URIs) of the whole city for ``period``."""
+    from ui.bigscreen import panel_charts
+    return panel_charts(briefing_content(period, Scope(), "全市", version))

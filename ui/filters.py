@@ -13,9 +13,10 @@ from metrics.period import Period, Scope
 from ui import data
 
 ALL_CHAINS = "全部产业链"
+ALL_PROJECTS = "全部项目"
 # label -> scope fields; the first is the default
 SCOPES = {
-    "全部项目": {},
+    ALL_PROJECTS: {},
     "500万元以上": {"min_amount": Decimal("0.05")},
     "1亿元以上": {"min_amount": Decimal("1")},
     "10亿元以上": {"min_amount": Decimal("10")},
@@ -35,6 +36,13 @@ class Filters:
     @property
     def breadcrumb(self) -> str:
         return " › ".join([span(self.period), self.region, self.chain, self.scope_label])
+
+    @property
+    def scope_text(self) -> str:
+        """'全市', '临江区 · 木材加工', '全市 · 1亿元以上': the region, and chain and range when chosen."""
+        chosen = [self.chain] if self.chain != ALL_CHAINS else []
+        chosen += [self.scope_label] if self.scope_label != ALL_PROJECTS else []
+        return " · ".join([self.region, *chosen])
 
 
 def sidebar_filters() -> Filters:

@@ -1,10 +1,9 @@
 """总览: KPI cards against targets and time progress, cumulative trend, region breakdown with
 drill-down, the briefing paragraph."""
-import altair as alt
-import pandas as pd
 import streamlit as st
 
 from labels import METRIC_LABELS
+from reports.charts import region_frame, trend_chart
 from ui import auth, charts, data
 from ui import format as fmt
 from ui.drill import show_projects_behind
@@ -68,24 +67,10 @@ with left:
                                      default="signed_amount", format_func=lambda m: METRIC_LABELS[m][0],
                                      key="trend_measure") or "signed_amount"
     rows = data.trend(f.period, f.scope, trended, version)
-    label, unit = METRIC_LABELS[trended]
-    series = [("本年累计", "value"), ("上年同期累计", "last_year"), ("序时进度线", "time_progress_line"),
-              ("年度目标", "target")]
-    frame = pd.DataFrame([{"月份": f"{r['month']}月", "序号": r["month"], "系列": name,
-                           "数值": float(r[key])} for r in rows for name, key in series if r[key] is not None])
-    if frame.empty:
+    if not rows:
         st.info("所选期间暂无数据。")
     else:
-        colours = alt.Scale(domain=[n for n, _ in series],
-                            range=[charts.PRIMARY, charts.GREY, charts.SECONDARY, "#555555"])
-        chart = alt.Chart(frame, height=300).mark_line(point=True).encode(
-            alt.X("月份:N", sort=None, title=None, axis=alt.Axis(labelAngle=0)),
-            alt.Y("数值:Q", title=unit),
-            alt.Color("系列:N", scale=colours, legend=alt.Legend(orient="top", title=None)),
-            alt.StrokeDash("系列:N", scale=alt.Scale(domain=[n for n, _ in series],
-                                                    range=[[1, 0], [4, 3], [6, 3], [2, 2]]), legend=None),
-            tooltip=["系列", "月份", alt.Tooltip("数值:Q", format=".2f")])
-        st.altair_chart(chart, width="stretch")
+        st.altair_chart(trend_chart(rows, trended), width="stretch")
 
 with right:
     regions = data.by_region(f.period, f.scope, version)
@@ -94,9 +79,8 @@ with right:
         st.info("尚未配置县区。请在命令行执行 `python cli.py region add 县区名` 添加。")
         clicked = None
     else:
-        bars = pd.DataFrame([{"县区": r["region"], "合同投资额": float(r["signed_amount"])} for r in regions])
-        event = st.altair_chart(charts.bar(bars, "县区", "合同投资额", title="亿元", select="region_pick",
-                                           height=300), width="stretch", on_select="rerun", key="region_chart")
+        bars = charts.bar(region_frame(regions), "县区", "合同投资额", title="亿元", select="region_pick", height=300)
+        event = st.altair_chart(bars, width="stretch", on_select="rerun", key="region_chart")
         clicked = charts.selected(event, "region_pick", "县区")
 
 if clicked:

@@ -37,12 +37,12 @@ class Server:
         return self.url
 
 
-@pytest.fixture(scope="session")
-def demo_server(tmp_path_factory):
-    """The app on the demo data, as `make run` serves it (``str()`` is its URL)."""
+def start_server(tmp_path_factory, **settings: str):
+    """Start the app on a fresh demo database with the given ZSDASH_* settings; yields the Server."""
     require_chromium()
     db_file = tmp_path_factory.mktemp("e2e") / "demo.db"
-    env = os.environ | {"ZSDASH_DATABASE_URL": f"sqlite:///{db_file}", "ZSDASH_AUTO_DEMO": "0"}
+    env = os.environ | {"ZSDASH_DATABASE_URL": f"sqlite:///{db_file}", "ZSDASH_AUTO_DEMO": "0"} | \
+        {f"ZSDASH_{k.upper()}": v for k, v in settings.items()}
     subprocess.run([sys.executable, "cli.py", "init", "--demo"], cwd=ROOT, env=env, check=True,
                    capture_output=True)
     port = _free_port()
@@ -66,6 +66,12 @@ def demo_server(tmp_path_factory):
     proc.wait(10)
     if os.environ.get("ZSDASH_E2E_SHOW_LOG"):
         print(log.read_text())
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory):
+    """The app on the demo data, as `make run` serves it (``str()`` is its URL)."""
+    yield from start_server(tmp_path_factory)
 
 
 def require_chromium() -> None:

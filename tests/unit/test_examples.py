@@ -74,3 +74,29 @@ def test_messy_county_report_changes_no_figure(run):
     code, out, _ = run("briefing", "--period", "2023-05", "--region", "东城区", "--format", "json")
     dongcheng = json.loads(out)
     assert dongcheng["signed_count"] == 32  # 44 rows: 12 signed in 2022, 32 in 2023 (every 5th project)
+
+
+def test_cli_writes_the_briefing_as_word_and_png(run, tmp_path):
+    import io
+
+    from docx import Document
+    from PIL import Image
+    assert run("import", str(CITY_FILE), "--period", "2023-05")[0] == 0
+    code, out, err = run("briefing", "--period", "2023-05", "--format", "docx", "--out", str(tmp_path / "b.docx"))
+    assert code == 0, err
+    doc = Document(str(tmp_path / "b.docx"))
+    texts = [p.text for p in doc.paragraphs]
+    assert texts[0] == "全市招商引资工作月通报"
+    assert any(t.startswith("2023年1-5月,全市新签约项目157个,合同投资额134.00亿元,完成年度任务的41.88%") for t in texts)
+    assert [c.text for c in doc.tables[0].rows[0].cells][:2] == ["排名", "县区"]
+    assert len(doc.tables[0].rows) == 1 + len(REGIONS)
+
+    code, out, err = run("briefing", "--period", "2023-05", "--region", "东城区", "--format", "png",
+                         "--out", str(tmp_path / "b.png"))
+    assert code == 0, err
+    assert Image.open(io.BytesIO((tmp_path / "b.png").read_bytes())).size == (1920, 1080)
+
+
+def test_cli_image_formats_need_an_output_file(run):
+    code, out, err = run("briefing", "--period", "2023-05", "--format", "png")
+    assert code == 2 and "--out" in err

@@ -1,0 +1,60 @@
+"""AppTest of 简报 and 大屏 on the three-county fixture (tests.builders.three_counties), on an empty
+database, and the 大屏's period from the URL."""
+import re
+
+from tests import builders as b
+from tests.app.helpers import app_on, opened
+
+
+def html_of(at) -> str:
+    return "".join(e.proto.body for e in at.get("html"))
+
+
+def test_briefing_page_shows_the_figures_and_the_paragraph(engine, monkeypatch):
+    with engine.begin() as conn:
+        b.three_counties(conn)
+    at = opened(engine, monkeypatch, "views/briefing.py", month=6)
+    assert at.title[0].value == "全市招商引资工作简报"
+    html = html_of(at)
+    assert "2024年1-6月 · 全市 · 序时进度 50.00%" in html
+    cards = re.findall(r'<div class="label">(.*?)</div><div class="value">(.*?)</div>', html)
+    assert cards == [("新签约项目", "3 个"), ("合同投资额", "13.50 亿元"), ("到位资金", "1.50 亿元"),
+                     ("制造业占比", "0.00%"), ("开工率", "33.33%"), ("500强项目", "0 个")]
+    assert "2024年1-6月,全市新签约项目3个,合同投资额13.50亿元,完成年度任务的45.00%,低于序时进度5.00个百分点" in html
+    assert len(at.get("vega_lite_chart")) == 3
+
+
+def test_briefing_page_for_one_county(engine, monkeypatch):
+    with engine.begin() as conn:
+        b.three_counties(conn)
+    at = opened(engine, monkeypatch, "views/briefing.py", month=6)
+    at.selectbox(key="region").select("乙县").run()
+    assert not at.exception
+    assert at.title[0].value == "乙县招商引资工作简报"
+    assert "2024年1-6月,乙县新签约项目1个,合同投资额4.50亿元,完成年度任务的45.00%" in html_of(at)
+
+
+def test_briefing_page_on_an_empty_database(engine, monkeypatch):
+    at = opened(engine, monkeypatch, "views/briefing.py")
+    assert "新签约项目0个" in html_of(at)
+
+
+def test_big_screen_shows_the_period_from_the_url(engine, monkeypatch):
+    with engine.begin() as conn:
+        b.three_counties(conn)
+    at = app_on(engine, monkeypatch, "views/screen.py")
+    at.query_params["year"], at.query_params["month"] = "2024", "6"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    html = html_of(at)
+    assert "数据截至 <b>2024年1-6月</b>" in html
+    assert '<div class="value">13.50 亿元</div>' in html
+    # the ranking, in order, with each county's 红黄蓝 on 合同投资额
+    assert re.findall(r'<td>(.)(.)</td>', html)[:3] == [("甲", "区"), ("乙", "县"), ("丙", "县")]
+    assert "第1名 甲区 · 合同投资额 6.00 亿元 · 完成 60.00% · 蓝色" in html
+    assert "第3名 丙县 · 合同投资额 3.00 亿元 · 完成 30.00% · 红色" in html
+
+
+def test_big_screen_on_an_empty_database(engine, monkeypatch):
+    at = opened(engine, monkeypatch, "views/screen.py")
+    assert "暂无数据" in html_of(at)

@@ -1,0 +1,163 @@
+"""The 大屏 as one HTML document: a 16:9 grid sized in viewport units, so it fits 1920×1080 with no
+scrolling, scales to 3840×2160, and re-flows into one row on wide LED walls (5760×1080). Charts are
+server-rendered SVG images (vl-convert), which scale with their cells; the ranking runs as a ticker."""
+from __future__ import annotations
+
+import base64
+from html import escape
+
+from data_access import settings
+from labels import SCREEN, WARNING_COLORS, WARNING_LABELS
+from reports import charts
+from reports.content import Briefing
+from reports.images import chart_svg
+from ui import format as fmt
+from ui.cards import cards_html
+from ui.ranking_data import rank_change_text
+
+# 1u = 1% of the width of the largest 16:9 box that fits the viewport
+CSS = """<style>
+header[data-testid="stHeader"], section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"] {display: none !important}
+.stApp, [data-testid="stMain"] {background: #06142b !important}
+[data-testid="stMainBlockContainer"] {padding: 0 !important; max-width: none !important}
+[data-testid="stMainBlockContainer"] .stVerticalBlock {gap: 0 !important}
+.stElementContainer[data-stale="true"] {opacity: 1 !important; transition: none !important}
+.screen {--u: min(1vw, 1.7778vh); box-sizing: border-box; width: 100vw; height: 100vh; overflow: hidden;
+  padding: calc(var(--u) * 1) calc(var(--u) * 1.4); display: grid; gap: calc(var(--u) * 0.8);
+  grid-template-columns: 1fr; grid-template-rows: auto auto minmax(0, 1fr) auto;
+  grid-template-areas: "head" "cards" "main" "ticker";
+  color: #e8f0ff; font-family: "Noto Sans CJK SC", "Noto Sans SC", sans-serif;
+  background: radial-gradient(ellipse at top, #0d2a55 0%, #06142b 70%)}
+.screen .head {grid-area: head; display: flex; justify-content: space-between; align-items: baseline;
+  border-bottom: 2px solid #1e3a66; padding-bottom: calc(var(--u) * 0.4)}
+.screen .head h1 {font-size: calc(var(--u) * 2.4); margin: 0; padding: 0; color: #fff; letter-spacing: .08em;
+  font-weight: 700; line-height: 1.2}
+.screen .head .meta {font-size: calc(var(--u) * 1.05); color: #9fb7dd; text-align: right}
+.screen .head .meta b {color: #ffca28; font-weight: 600}
+.screen .cards {grid-area: cards; display: grid; grid-template-columns: repeat(6, minmax(0, 1fr));
+  gap: calc(var(--u) * 0.8)}
+.screen .card {background: rgba(20, 52, 102, .55); border: 1px solid #1e4a85; border-radius: calc(var(--u) * .5);
+  border-top: calc(var(--u) * .3) solid #7f8ea3; padding: calc(var(--u) * .6) calc(var(--u) * .9); min-width: 0}
+.screen .card.ahead {border-top-color: #29b6f6} .screen .card.behind {border-top-color: #ef5350}
+.screen .card .label {font-size: calc(var(--u) * 1.05); color: #9fb7dd; white-space: nowrap}
+.screen .card .value {font-size: calc(var(--u) * 2.1); font-weight: 700; color: #fff; white-space: nowrap;
+  line-height: 1.25}
+.screen .card .note {font-size: calc(var(--u) * .85); color: #9fb7dd; line-height: 1.35; white-space: nowrap}
+.screen .card.ahead .note {color: #4fc3f7} .screen .card.behind .note {color: #ff8a80}
+.screen .main {grid-area: main; display: grid; grid-template-columns: 1.25fr 1fr .8fr; gap: calc(var(--u) * .8);
+  min-height: 0}
+.screen .panel {background: rgba(11, 29, 58, .85); border: 1px solid #1e3a66; border-radius: calc(var(--u) * .5);
+  padding: calc(var(--u) * .6); display: flex; flex-direction: column; min-height: 0; min-width: 0}
+.screen .panel h2 {font-size: calc(var(--u) * 1.15); margin: 0 0 calc(var(--u) * .3); padding: 0; color: #cfe3ff;
+  font-weight: 600; line-height: 1.3}
+.screen .panel img {flex: 1; min-height: 0; width: 100%; object-fit: contain}
+.screen .rank {width: 100%; border-collapse: collapse; font-size: calc(var(--u) * 1.0)}
+.screen .rank td {padding: calc(var(--u) * .28) calc(var(--u) * .3); border-bottom: 1px solid #1e3a66;
+  white-space: nowrap}
+.screen .rank td.num {text-align: right; font-variant-numeric: tabular-nums}
+.screen .dot {display: inline-block; width: calc(var(--u) * .9); height: calc(var(--u) * .9); border-radius: 50%;
+  vertical-align: middle}
+.screen .legend {display: flex; gap: calc(var(--u) * .8); font-size: calc(var(--u) * .8); color: #9fb7dd;
+  margin: calc(var(--u) * .4) 0; flex-wrap: wrap}
+.screen .more {margin-top: auto; display: grid; grid-template-columns: 1fr 1fr; gap: calc(var(--u) * .5)}
+.screen .more div {background: rgba(20, 52, 102, .55); border-radius: calc(var(--u) * .4);
+  padding: calc(var(--u) * .4) calc(var(--u) * .6); min-width: 0}
+.screen .more span {display: block; font-size: calc(var(--u) * .8); color: #9fb7dd; white-space: nowrap;
+  overflow: hidden; text-overflow: ellipsis}
+.screen .more b {font-size: calc(var(--u) * 1.4); color: #ffca28; white-space: nowrap}
+.screen .text {font-size: calc(var(--u) * 1.1); line-height: 1.7; color: #e8f0ff; overflow: hidden}
+.screen .ticker {grid-area: ticker; overflow: hidden; white-space: nowrap; border-top: 2px solid #1e3a66;
+  padding-top: calc(var(--u) * .3); font-size: calc(var(--u) * 1.05)}
+.screen .ticker .track {display: inline-block; animation: ticker 60s linear infinite}
+.screen .ticker .item {margin-right: calc(var(--u) * 3)}
+@keyframes ticker {from {transform: translateX(0)} to {transform: translateX(-50%)}}
+@media (min-aspect-ratio: 12/5) {
+  .screen {grid-template-columns: 1.3fr 3fr; grid-template-rows: auto minmax(0, 1fr) auto;
+    grid-template-areas: "head head" "cards main" "ticker ticker"}
+  .screen .cards {grid-template-columns: repeat(2, minmax(0, 1fr)); grid-auto-rows: minmax(0, 1fr)}
+}
+</style>"""
+
+
+def svg_uri(chart) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(chart_svg(chart).encode("utf-8")).decode("ascii")
+
+
+def panel_charts(b: Briefing) -> dict[str, str]:
+    """The 大屏 charts as SVG data URIs (dark theme), by panel slot."""
+    dark, size = charts.DARK, {"height": 430}
+    region_amounts = charts.region_frame(b.regions)
+    return {
+        "trend": svg_uri(charts.themed(charts.trend_chart(b.trend, "signed_amount", dark, width=600, **size), dark,
+                                       font_size=15)),
+        "regions": svg_uri(charts.themed(charts.bar_chart(region_amounts, "县区", "合同投资额", dark, width=500,
+                                                          **size), dark, font_size=15)),
+        "chains": svg_uri(charts.themed(charts.bar_chart(charts.chain_frame(b.chains), "产业链", "合同投资额", dark,
+                                                         width=600, **size), dark, font_size=15)),
+        "funds": svg_uri(charts.themed(charts.bar_chart(charts.region_frame(b.regions, "funds_in_place"), "县区",
+                                                        "到位资金", dark, width=500, **size), dark, font_size=15)),
+    }
+
+
+def _warning(row: dict) -> str | None:
+    return (row["indicators"].get("signed_amount") or {}).get("warning")
+
+
+def ranking_html(b: Briefing) -> str:
+    if not b.ranking:
+        return f'<div class="text">{SCREEN["no_regions"]}</div>'
+    rows = "".join(
+        f'<tr><td class="num">{r["rank"]}</td><td>{escape(r["region"])}</td>'
+        f'<td class="num">{"—" if r["score"] is None else fmt.two(r["score"])}</td>'
+        f'<td class="num">{rank_change_text(r.get("rank_change"))}</td>'
+        f'<td><span class="dot" style="background:{WARNING_COLORS.get(_warning(r) or "", "#7f8ea3")}"></span></td></tr>'
+        for r in b.ranking)
+    return f'<table class="rank">{rows}</table>'
+
+
+def legend_html() -> str:
+    pp = fmt.two(settings.get("warning_yellow_pp")).removesuffix(".00")
+    return '<div class="legend">' + "".join(
+        f'<span><span class="dot" style="background:{WARNING_COLORS[k]}"></span> '
+        f'{SCREEN["legend"][k].format(pp=pp)}</span>' for k in ("blue", "yellow", "red")) + "</div>"
+
+
+def more_figures_html(b: Briefing) -> str:
+    """Four more figures leaders ask about, under the ranking."""
+    o = b.figures
+    items = [("10亿元以上项目", fmt.count(o["projects_over_10yi_count"])),
+             ("新引进专精特新“小巨人”", fmt.count(o["little_giant_enterprises_new"], "家")),
+             ("资金到位率", fmt.percent(o["funds_arrival_rate_pct"])),
+             ("驻点招商签约额", fmt.amount(o["resident"]["signed_amount"]))]
+    return '<div class="more">' + "".join(
+        f'<div><span>{escape(label)}</span><b>{escape(value)}</b></div>' for label, value in items) + "</div>"
+
+
+def ticker_html(b: Briefing) -> str:
+    items = "".join(
+        f'<span class="item"><span class="dot" style="background:{WARNING_COLORS.get(_warning(r) or "", "#7f8ea3")}">'
+        f'</span> 第{r["rank"]}名 {escape(r["region"])} · 合同投资额 {fmt.amount(r["signed_amount"])}'
+        + (f' · 完成 {fmt.percent(r["signed_amount_completion_pct"])}' if r["signed_amount_completion_pct"] is not None
+           else "")
+        + (f' · {WARNING_LABELS[_warning(r)]}色' if _warning(r) else "") + "</span>"
+        for r in b.ranking) or f'<span class="item">{escape(b.text)}</span>'
+    return f'<div class="ticker"><div class="track">{items}{items}</div></div>'
+
+
+def screen_html(b: Briefing, images: dict[str, str], panel: int = 0) -> str:
+    """The whole 大屏 for briefing ``b``; ``panel`` 0 or 1 chooses the middle row (rotation)."""
+    updated = b.updated_at.strftime("%Y-%m-%d %H:%M") if b.updated_at else "—"
+    head = (f'<div class="head"><h1>{SCREEN["title"]}</h1><div class="meta">数据截至 <b>{b.span}</b> · '
+            f'序时进度 <b>{fmt.percent(b.period.time_progress_pct)}</b> · 更新于 {updated}</div></div>')
+    if panel % 2 == 0:
+        middle = (f'<div class="panel"><h2>{SCREEN["trend"]}</h2><img src="{images["trend"]}" alt="trend"></div>'
+                  f'<div class="panel"><h2>{SCREEN["regions"]}</h2><img src="{images["regions"]}" alt="regions"></div>'
+                  f'<div class="panel"><h2>{SCREEN["ranking"]}</h2>{ranking_html(b)}{legend_html()}'
+                  f'{more_figures_html(b)}</div>')
+    else:
+        middle = (f'<div class="panel"><h2>{SCREEN["chains"]}</h2><img src="{images["chains"]}" alt="chains"></div>'
+                  f'<div class="panel"><h2>{SCREEN["funds"]}</h2><img src="{images["funds"]}" alt="funds"></div>'
+                  f'<div class="panel"><h2>{SCREEN["text"]}</h2><div class="text">{escape(b.text)}</div></div>')
+    return (f'<div class="screen" data-testid="big-screen" data-panel="{panel % 2}">{head}'
+            f'{cards_html(b.headlines)}<div class="main">{middle}</div>{ticker_html(b)}</div>')
