@@ -163,28 +163,35 @@ def display_app(engine, monkeypatch, token, view=None) -> AppTest:
 
 
 def test_a_display_link_opens_display_pages_only_until_revoked(engine, monkeypatch):
-    monkeypatch.setattr(auth, "DISPLAY_PAGES", frozenset({"overview"}))  # until the big screen exists
     with engine.begin() as conn:
         link_id, token = accounts.create_display_link(conn, "一号会议室", actor="admin")
-    at = display_app(engine, monkeypatch, token)
-    assert texts(at, "title")[0].startswith("招商引资总览")
-    assert "大屏显示链接:一号会议室(只读)" in [c.value for c in at.sidebar.caption]
-    refused = display_app(engine, monkeypatch, token, "views/projects.py")
-    assert texts(refused, "error") == ["显示链接只能打开大屏页面,不能访问“项目库”。"]
-    assert not refused.dataframe
+    at = display_app(engine, monkeypatch, token)  # /?token=…: the 大屏 is the display link's first page
+    assert 'data-testid="big-screen"' in html_of(at)
+    assert not at.title and not at.sidebar.button  # no menu, no filters, no logout: read-only
+    screen = display_app(engine, monkeypatch, token, "views/screen.py")
+    assert 'data-testid="big-screen"' in html_of(screen)
+    for view, title in (("views/projects.py", "项目库"), ("views/overview.py", "总览"), ("views/admin.py", "管理")):
+        refused = display_app(engine, monkeypatch, token, view)
+        assert texts(refused, "error") == [f"显示链接只能打开大屏页面,不能访问“{title}”。"]
+        assert not refused.dataframe and not refused.metric
 
     with engine.begin() as conn:
         accounts.revoke_display_link(conn, link_id, actor="admin")
-    ok(at.run())  # the open screen's next refresh
-    assert not at.metric
+    ok(at.run())  # the open screen's next run
+    assert "big-screen" not in html_of(at)
     assert texts(at, "info") == ["该显示链接已被撤销,无法再打开大屏。如需继续使用,请向管理员索取新的链接。"]
-    again = display_app(engine, monkeypatch, token)
+    again = display_app(engine, monkeypatch, token, "views/screen.py")
+    assert "big-screen" not in html_of(again)
     assert texts(again, "info") == ["该显示链接已被撤销,无法再打开大屏。如需继续使用,请向管理员索取新的链接。"]
-    wrong = display_app(engine, monkeypatch, "not-a-token")
+    wrong = display_app(engine, monkeypatch, "not-a-token", "views/screen.py")
     assert texts(wrong, "info") == ["显示链接无效,请向管理员索取新的链接。"]
     with engine.connect() as conn:
         opened = conn.scalars(select(AuditLog.target).where(AuditLog.action == "display_open")).all()
-    assert opened == [f"#{link_id} 一号会议室", f"#{link_id} 一号会议室"]  # two browser sessions
+    assert opened == [f"#{link_id} 一号会议室"] * 5  # one per browser session
+
+
+def html_of(at) -> str:
+    return "".join(e.proto.body for e in at.get("html"))
 
 
 def test_without_a_display_page_a_display_link_shows_nothing(engine, monkeypatch):
