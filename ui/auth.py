@@ -213,10 +213,10 @@ def navigation(pages: list[tuple[str, str, str, str]], who: Principal | None,
     """The st.Page list for this session. Signed out: the login page at every address (so a
     bookmarked link opens after signing in). Signed in: the pages the role may open; every other
     address shows a refusal and never runs its page."""
-    if who is None:
-        return [st.Page(login_file, title=LOGIN["submit"], icon=":material/login:", url_path="login", default=True)] + [
-            st.Page(login_file, title=title, icon=icon, url_path=url, visibility="hidden")
-            for _, title, icon, url in pages]
+    if who is None:  # the same addresses as when signed in, so the page (and its URL filters) stays
+        return [st.Page(login_file, title=title, icon=icon, url_path=url, default=i == 0)
+                for i, (_, title, icon, url) in enumerate(pages)] + [
+            st.Page(login_file, title=LOGIN["submit"], icon=":material/login:", url_path="login", visibility="hidden")]
     allowed = [url for _, _, _, url in pages if may_open(who, url)]
     out, first = [], None
     for file, title, icon, url in pages:

@@ -100,6 +100,34 @@ def page(browser):
     context.close()
 
 
+def demo_password(name: str) -> str:
+    from sample_data.load import DEMO_ACCOUNTS
+    return next(password for account, password, _, _ in DEMO_ACCOUNTS if account == name)
+
+
+def sign_in(page, url: str, name: str = "admin", password: str | None = None) -> None:
+    """Open ``url`` in a new browser session: the login page shows at every address; sign in there
+    as demo account ``name`` and wait until the page that was asked for has run."""
+    page.goto(url)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30000)
+    page.get_by_label("用户名").fill(name)
+    page.get_by_label("密码").fill(password or demo_password(name))
+    page.get_by_role("button", name="登录").click()
+    page.get_by_text(f"当前用户:{name}").wait_for(timeout=30000)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30000)
+
+
+def display_link(server, label: str = "会议室大屏") -> tuple[int, str]:
+    """A new display link on the server's database: (id, token)."""
+    from data_access import accounts, db
+    engine = db.make_engine(server.database_url)
+    try:
+        with engine.begin() as conn:
+            return accounts.create_display_link(conn, label, actor="e2e")
+    finally:
+        engine.dispose()
+
+
 def wait_for_app(page) -> None:
     """Wait until Streamlit has finished running the script."""
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30000)

@@ -1,13 +1,13 @@
 """总览 in Chromium at 1920×1080 on the demo data."""
 import pytest
 
-from tests.e2e.conftest import SHOTS, wait_for_app, wait_for_charts
+from tests.e2e.conftest import SHOTS, sign_in, wait_for_app, wait_for_charts
 
 pytestmark = pytest.mark.e2e
 
 
 def test_overview_shows_demo_figures_in_chinese(demo_server, page):
-    page.goto(demo_server.url)
+    sign_in(page, demo_server.url, "leader")
     wait_for_app(page)
     assert page.locator('[data-testid="stException"]').count() == 0
     labels = page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
@@ -22,7 +22,7 @@ def test_overview_shows_demo_figures_in_chinese(demo_server, page):
 
 
 def test_filters_live_in_the_url(demo_server, page):
-    page.goto(f"{demo_server.url}/?region=临江区&year=2025&month=12月")
+    sign_in(page, f"{demo_server.url}/?region=临江区&year=2025&month=12月", "leader")  # a forwarded link
     wait_for_app(page)
     assert page.locator("h1").first.inner_text().endswith("临江区")
-    assert "2025年全年" in page.locator('[data-testid="stCaptionContainer"]').first.inner_text()
+    assert "2025年全年" in page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first.inner_text()

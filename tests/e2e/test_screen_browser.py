@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from tests.builders import LEDGER_HEAD, ledger_row, workbook
-from tests.e2e.conftest import ROOT, SHOTS, start_server, wait_for_charts
+from tests.e2e.conftest import ROOT, SHOTS, display_link, sign_in, start_server, wait_for_charts
 
 pytestmark = pytest.mark.e2e
 REFRESH_SECONDS = 3
@@ -44,10 +44,11 @@ def inside(inner, outer) -> bool:
         and inner[3] <= outer[3] + 0.5
 
 
-def open_screen(browser, url, width, height):
+def open_screen(browser, server, width, height):
+    """The 大屏 as the meeting-room screen opens it: through a display link, no login."""
     context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
     page = context.new_page()
-    page.goto(f"{url}/screen")
+    page.goto(f"{server.url}/screen?token={display_link(server)[1]}")
     page.wait_for_selector('[data-testid="headline-card"]', timeout=30000)
     page.wait_for_function("() => [...document.querySelectorAll('.screen img')].every(i => i.complete "
                            "&& i.naturalWidth > 0)", timeout=30000)
@@ -57,7 +58,7 @@ def open_screen(browser, url, width, height):
 @pytest.mark.parametrize(("width", "height"), [(1920, 1080), (3840, 2160), (5760, 1080)],
                          ids=["1920x1080", "3840x2160", "5760x1080"])
 def test_big_screen_fits_with_nothing_overlapping(demo_server, browser, width, height):
-    context, page = open_screen(browser, demo_server.url, width, height)
+    context, page = open_screen(browser, demo_server, width, height)
     try:
         sizes = page.evaluate(FITS)
         assert sizes["doc"] == [width, height] and sizes["main"] == [width, height], sizes  # no scrolling
@@ -89,7 +90,7 @@ def refreshing_server(tmp_path_factory):
 
 
 def test_an_import_appears_on_the_open_big_screen_without_reload(refreshing_server, browser, tmp_path):
-    context, page = open_screen(browser, refreshing_server.url, 1920, 1080)
+    context, page = open_screen(browser, refreshing_server, 1920, 1080)
     try:
         value = page.locator('[data-testid="headline-card"]').first.locator(".value")
         before = int(value.inner_text().removesuffix(" 个").replace(",", ""))
@@ -114,8 +115,7 @@ def test_briefing_fits_one_screenshot_and_copies_its_paragraph(demo_server, brow
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=demo_server.url)
     page = context.new_page()
     try:
-        page.goto(f"{demo_server.url}/briefing?year=2026&month=10月")
-        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30000)
+        sign_in(page, f"{demo_server.url}/briefing?year=2026&month=10月", "leader")
         page.wait_for_selector('[data-testid="headline-card"]', timeout=30000)
         wait_for_charts(page)
         sizes = page.evaluate(FITS)

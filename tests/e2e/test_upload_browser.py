@@ -11,7 +11,7 @@ from data_access.config import region_id
 from metrics.figures import overview
 from metrics.period import Period, Scope
 from tests.builders import LEDGER_HEAD, ledger_row, workbook
-from tests.e2e.conftest import SHOTS, wait_for_app
+from tests.e2e.conftest import SHOTS, sign_in, wait_for_app
 from ui import format as fmt
 
 pytestmark = pytest.mark.e2e
@@ -32,7 +32,7 @@ def test_upload_fix_and_commit(demo_server, page, tmp_path):
     bad = workbook({"项目台账": [LEDGER_HEAD, ledger_row("E2E-1", "临江区", "约12亿", sign)]})
     good = workbook({"项目台账": [LEDGER_HEAD, ledger_row("E2E-1", "临江区", 12.34, sign)]})
 
-    page.goto(f"{demo_server.url}/upload")
+    sign_in(page, f"{demo_server.url}/upload", "staff")  # the demo's 临江区 staff
     wait_idle(page)
     page.get_by_role("combobox", name="上报县区").click()
     page.get_by_role("option", name="临江区", exact=True).click()
@@ -58,7 +58,7 @@ def test_upload_fix_and_commit(demo_server, page, tmp_path):
     page.get_by_role("button", name="确认导入").click()
     page.get_by_text("导入成功,批次").wait_for(timeout=30000)
 
-    page.goto(f"{demo_server.url}/?region=临江区&year={period.year}&month={period.month}月")
+    sign_in(page, f"{demo_server.url}/?region=临江区&year={period.year}&month={period.month}月", "staff")
     wait_for_app(page)
     expected = fmt.amount(before + Decimal("12.34"))
     values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
