@@ -61,8 +61,8 @@ tabs = st.tabs(ADMIN["tabs"])
 def targets_tab():
     this_year = dt.date.today().year
     years = sorted(set(data.config(version)["years"]) | {this_year - 1, this_year, this_year + 1}, reverse=True)
-    year = st.selectbox(ADMIN["year"], years, index=years.index(this_year), key="target_year",
-                        format_func=lambda y: f"{y}年")
+    year = st.columns(4)[0].selectbox(ADMIN["year"], years, index=years.index(this_year), key="target_year",
+                                      format_func=lambda y: f"{y}年")
     regions, indicators, grid = ad.target_grid(year)
     st.caption(ADMIN["targets_help"])
     frame = pd.DataFrame([{"县区": r, **{i: None if (r, i) not in grid else float(grid[(r, i)]) for i in indicators}}

@@ -1,6 +1,5 @@
 """登录: name and password (throttled after repeated failures), single sign-on when configured,
 and the demo accounts on a demo database only. Every address shows this page until signed in."""
-import pandas as pd
 import streamlit as st
 
 from labels import LOGIN, ROLE_LABELS
@@ -30,7 +29,7 @@ with middle:
     if not data.has_accounts():
         st.warning(LOGIN["no_accounts"], icon=":material/warning:")
     demo = data.demo_accounts()
-    if demo:
-        st.markdown(f"**{LOGIN['demo_title']}**")
-        st.dataframe(pd.DataFrame([dict(zip(LOGIN["demo_columns"], (n, p, ROLE_LABELS[r], "、".join(g) or "—")))
-                                   for n, p, r, g in demo]), hide_index=True, width="stretch")
+    if demo:  # a plain table: there at once, and the passwords can be copied
+        rows = [LOGIN["demo_columns"], ("---",) * 4] + [(f"`{n}`", f"`{p}`", ROLE_LABELS[r], "、".join(g) or "—")
+                                                        for n, p, r, g in demo]
+        st.markdown(f"**{LOGIN['demo_title']}**\n\n" + "\n".join("| " + " | ".join(r) + " |" for r in rows))
