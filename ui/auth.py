@@ -106,6 +106,8 @@ def current(touch: bool = True) -> Principal | None:
         minutes = settings.get("session_timeout_minutes")
         if now - state["last_seen"] > minutes * 60:
             audit.record(conn, state["name"], "session_timeout", state["name"])
+            if state.get("method") == "sso":  # not straight back in through the provider's cookie
+                st.session_state[SSO_REFUSED_KEY] = state["name"]
             _end(LOGIN["timeout"].format(minutes=minutes))
             return None
         account = accounts.get_account(conn, user_id=state["user_id"])
@@ -140,9 +142,10 @@ def _check_display(state: dict) -> Principal | None:
 
 def _from_sso() -> Principal | None:
     """A session for the identity st.login vouched for, when it names an enabled account here."""
-    if not st.user.is_logged_in:
+    user = st.user.to_dict()
+    if not user.get("is_logged_in"):
         return None
-    identity = st.user.get("email") or st.user.get("preferred_username") or st.user.get("name") or ""
+    identity = str(user.get("email") or user.get("preferred_username") or user.get("name") or "")
     if st.session_state.get(SSO_REFUSED_KEY) == identity:
         return None
     with data.engine().begin() as conn:

@@ -48,6 +48,7 @@ def test_signed_out_every_address_shows_the_login_page(engine, monkeypatch):
         assert texts(at, "title") == ["招商引资领导驾驶舱"]
         assert not at.metric and not at.get("file_uploader")
         assert [t.label for t in at.text_input] == ["用户名", "密码"]
+        assert [b.label for b in at.button] == ["登录"]  # no single sign-on without an [auth] section
         assert not at.sidebar.button  # no menu, no logout
 
 
@@ -225,3 +226,32 @@ def test_demo_accounts_are_listed_on_a_demo_database_only(engine, monkeypatch):
                                        "| `staff` | `staff-demo` | 县区工作人员 | 临江区 |"]
     submit(at, "staff", "staff-demo")
     assert texts(at, "title")[0].startswith("招商引资总览")
+
+
+SSO = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "s" * 32, "client_id": "dash",
+       "client_secret": "secret", "server_metadata_url": "https://idp.example.gov.cn/.well-known/openid-configuration"}
+
+
+def test_single_sign_on_when_configured(engine, monkeypatch):
+    with engine.begin() as conn:
+        region(conn, "东城区")
+        accounts.create_user(conn, "li@example.gov.cn", "staff", None, ["东城区"], actor="admin")
+    at = app_on(engine, monkeypatch, role=None)
+    at.secrets["auth"] = SSO
+    at.user = {"is_logged_in": False}
+    ok(at.run())
+    assert "使用统一身份认证登录" in [b.label for b in at.button]
+
+    at.user = {"is_logged_in": True, "email": "li@example.gov.cn"}  # back from the identity provider
+    ok(at.run())
+    assert texts(at, "title")[0].startswith("招商引资总览")
+    assert "当前用户:li@example.gov.cn(县区工作人员)" in [c.value for c in at.sidebar.caption]
+
+    stranger = app_on(engine, monkeypatch, role=None)
+    stranger.secrets["auth"] = SSO
+    stranger.user = {"is_logged_in": True, "email": "zhang@example.gov.cn"}
+    ok(stranger.run())
+    assert texts(stranger, "info") == ["统一身份认证账号“zhang@example.gov.cn”尚未在本系统开通,请联系管理员"]
+    ok(stranger.run())  # refused once per browser session, not logged again at every run
+    assert actions(engine, "zhang@example.gov.cn") == ["login_failed"]
+    assert actions(engine, "li@example.gov.cn") == ["login"]

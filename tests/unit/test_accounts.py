@@ -176,3 +176,21 @@ def test_display_links_are_stored_hashed_and_can_be_revoked(city):
     with pytest.raises(AccountError, match="请填写显示链接的名称"):
         with city.begin() as conn:
             accounts.create_display_link(conn, "  ", actor="admin")
+
+
+def test_single_sign_on_maps_the_identity_to_an_enabled_account(city):
+    create(city, "admin", "admin")
+    with city.begin() as conn:
+        accounts.create_user(conn, "li@example.gov.cn", "staff", None, ["东城区"], actor="admin")
+        ok = accounts.sso_login(conn, "li@example.gov.cn", now=T0)
+        unknown = accounts.sso_login(conn, "zhang@example.gov.cn", now=T0)
+        accounts.set_disabled(conn, "li@example.gov.cn", True, actor="admin")
+        disabled = accounts.sso_login(conn, "li@example.gov.cn", now=T0)
+        log = [(e["actor"], e["action"], e["after"]) for e in audit.entries(conn, limit=3)]
+    assert (ok.outcome, ok.account.role, ok.account.regions, ok.account.has_password) == (
+        "ok", "staff", ("东城区",), False)
+    assert (unknown.outcome, disabled.outcome) == ("bad", "disabled")
+    assert log == [("li@example.gov.cn", "login_failed", {"原因": "账号已停用"}),
+                   ("admin", "user_disable", None),
+                   ("zhang@example.gov.cn", "login_failed", {"原因": "单点登录账号未开通"})]
+    assert login(city, "li@example.gov.cn", "", T0).outcome == "bad"  # no password: no password login
