@@ -58,3 +58,17 @@ def test_big_screen_shows_the_period_from_the_url(engine, monkeypatch):
 def test_big_screen_on_an_empty_database(engine, monkeypatch):
     at = opened(engine, monkeypatch, "views/screen.py")
     assert "暂无数据" in html_of(at)
+
+
+def test_big_screen_rotates_its_panels_with_rotate_1(engine, monkeypatch):
+    with engine.begin() as conn:
+        b.three_counties(conn)
+    at = app_on(engine, monkeypatch, "views/screen.py")
+    at.query_params.update({"year": "2024", "month": "6", "rotate": "1"})
+    panels = []
+    for _ in range(3):
+        at.run()
+        html = html_of(at)
+        panels.append(re.search(r'data-panel="(\d)"', html).group(1))
+        assert ("各产业链合同投资额" in html) == (panels[-1] == "1")
+    assert panels == ["0", "1", "0"]
