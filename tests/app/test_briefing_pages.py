@@ -22,6 +22,9 @@ def test_briefing_page_shows_the_figures_and_the_paragraph(engine, monkeypatch):
                      ("制造业占比", "0.00%"), ("开工率", "33.33%"), ("500强项目", "0 个")]
     assert "2024年1-6月,全市新签约项目3个,合同投资额13.50亿元,完成年度任务的45.00%,低于序时进度5.00个百分点" in html
     assert len(at.get("vega_lite_chart")) == 3
+    assert [x.label for x in at.get("download_button")] == [
+        "简报图片(PNG,16:9)", "月通报(Word)", "图表:合同投资额累计趋势(PNG,2倍)", "图表:各县区合同投资额(PNG,2倍)",
+        "图表:各产业链合同投资额(PNG,2倍)"]
 
 
 def test_briefing_page_for_one_county(engine, monkeypatch):
