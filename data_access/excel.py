@@ -245,7 +245,7 @@ def _read_sheet(sheet: Sheet, title: str, raw: list[list], problems: list[Proble
     for idx in range(header_idx + 1, len(raw)):
         cells = raw[idx]
         values = [cells[i] if i < len(cells) else None for i, _ in columns]
-        if all(v is None or v == "" for v in values):
+        if all(v is None or (type(v) is str and not v.strip()) for v in values):
             continue
         first = next((c for c in cells if c is not None and c != ""), "")
         if type(first) is str and first.lstrip()[:1] in SKIP_INITIALS \

@@ -148,7 +148,7 @@ def ticker_html(b: Briefing) -> str:
 def screen_html(b: Briefing, images: dict[str, str], panel: int = 0) -> str:
     """The whole 大屏 for briefing ``b``; ``panel`` 0 or 1 chooses the middle row (rotation)."""
     updated = b.updated_at.strftime("%Y-%m-%d %H:%M") if b.updated_at else "—"
-    head = (f'<div class="head"><h1>{SCREEN["title"]}</h1><div class="meta">数据截至 <b>{b.span}</b> · '
+    head = (f'<div class="head"><h1>{SCREEN["title"]}</h1><div class="meta">数据截至 <b>{escape(b.span)}</b> · '
             f'序时进度 <b>{fmt.percent(b.period.time_progress_pct)}</b> · 更新于 {updated}</div></div>')
     if panel % 2 == 0:
         middle = (f'<div class="panel"><h2>{SCREEN["trend"]}</h2><img src="{images["trend"]}" alt="trend"></div>'

@@ -1,6 +1,8 @@
 """简报: one screen laid out to be screenshotted at 1920×1080 — title with scope and period, six
 headline figures, three charts, the briefing paragraph with a copy button, source and time; the
 same briefing exported as a 16:9 PNG and as a Word 月通报, every chart as PNG at 2×."""
+from html import escape
+
 import streamlit as st
 
 from data_access.models import CITY_REGION
@@ -31,7 +33,7 @@ st.html("""<style>
 .brief-foot {color: #888; font-size: .85rem}
 </style>""")
 st.title(b.title)
-st.html(f'<div class="brief-sub">{b.subtitle}</div>')
+st.html(f'<div class="brief-sub">{escape(b.subtitle)}</div>')
 st.html(cards_html(b.headlines))
 
 chosen = None if f.region == CITY_REGION else f.region
@@ -45,7 +47,7 @@ for col, (title, chart) in zip(st.columns(3), shown):
     col.markdown(f"**{title}**")
     col.altair_chart(chart, width="stretch")
 
-st.html(f'<div class="brief-text" data-testid="briefing-text">{b.text}</div>')
+st.html(f'<div class="brief-text" data-testid="briefing-text">{escape(b.text)}</div>')
 copy_col, export_col, _ = st.columns([1, 1, 6], vertical_alignment="center")
 with copy_col:
     copy_button(b.text)
@@ -65,4 +67,4 @@ with export_col.popover("导出简报", icon=":material/download:"):
                 charts.themed(c.properties(width=800), charts.LIGHT, font_size=14), scale=2),
                 file_name=f"{short}.png", mime="image/png", icon=":material/bar_chart:", key=f"chart_png_{i}",
                 width="stretch")
-st.html(f'<div class="brief-foot">{b.footer}</div>')
+st.html(f'<div class="brief-foot">{escape(b.footer)}</div>')

@@ -22,6 +22,9 @@ def test_briefing_page_shows_the_figures_and_the_paragraph(engine, monkeypatch):
                      ("制造业占比", "0.00%"), ("开工率", "33.33%"), ("500强项目", "0 个")]
     assert "2024年1-6月,全市新签约项目3个,合同投资额13.50亿元,完成年度任务的45.00%,低于序时进度5.00个百分点" in html
     assert len(at.get("vega_lite_chart")) == 3
+    assert [x.label for x in at.get("download_button")] == [
+        "简报图片(PNG,16:9)", "月通报(Word)", "图表:合同投资额累计趋势(PNG,2倍)", "图表:各县区合同投资额(PNG,2倍)",
+        "图表:各产业链合同投资额(PNG,2倍)"]
 
 
 def test_briefing_page_for_one_county(engine, monkeypatch):
@@ -58,3 +61,17 @@ def test_big_screen_shows_the_period_from_the_url(engine, monkeypatch):
 def test_big_screen_on_an_empty_database(engine, monkeypatch):
     at = opened(engine, monkeypatch, "views/screen.py")
     assert "暂无数据" in html_of(at)
+
+
+def test_big_screen_rotates_its_panels_with_rotate_1(engine, monkeypatch):
+    with engine.begin() as conn:
+        b.three_counties(conn)
+    at = app_on(engine, monkeypatch, "views/screen.py")
+    at.query_params.update({"year": "2024", "month": "6", "rotate": "1"})
+    panels = []
+    for _ in range(3):
+        at.run()
+        html = html_of(at)
+        panels.append(re.search(r'data-panel="(\d)"', html).group(1))
+        assert ("各产业链合同投资额" in html) == (panels[-1] == "1")
+    assert panels == ["0", "1", "0"]

@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+from PIL import Image
 
 from tests.builders import LEDGER_HEAD, ledger_row, workbook
 from tests.e2e.conftest import ROOT, SHOTS, display_link, sign_in, start_server, wait_for_charts
@@ -135,5 +136,13 @@ def test_briefing_fits_one_screenshot_and_copies_its_paragraph(demo_server, brow
         page.locator('[data-testid="copy-button"]').click()
         page.get_by_text("已复制到剪贴板").wait_for(timeout=5000)
         assert page.evaluate("() => navigator.clipboard.readText()") == text
+
+        # the exports are made on the server when clicked: a 16:9 picture at least 1920 wide
+        page.get_by_text("导出简报").click()
+        with page.expect_download(timeout=60000) as download:
+            page.get_by_text("简报图片(PNG,16:9)").click()
+        picture = Image.open(download.value.path())
+        assert picture.size == (1920, 1080)
+        assert download.value.suggested_filename == "招商引资简报_2026年1-10月_全市.png"
     finally:
         context.close()

@@ -291,7 +291,7 @@ def test_formula_with_a_cached_value_imports_the_value(engine, regions):
         for info in src.infolist():
             data = src.read(info.filename)
             if info.filename == "xl/worksheets/sheet1.xml":
-                data, n = re.subn(rb"<f>2\+3</f><v\s*/>", b"<f>2+3</f><v>5</v>", data)
+                data, n = re.subn(rb"<f>2\+3</f><v(?:\s*/>|></v>)", b"<f>2+3</f><v>5</v>", data)
                 assert n == 1
             dst.writestr(info.filename, data)
     import_workbook(engine, cached.getvalue(), "台账.xlsx", 2023, 5)
