@@ -211,28 +211,38 @@ def refuse(who: Principal, title: str) -> None:
         st.error(ACCESS["refused"].format(role=who.role_label, page=title), icon=":material/block:")
 
 
+HOME = "home"  # the url path of the hidden default page that "/" opens
+
+
 def navigation(pages: list[tuple[str, str, str, str]], who: Principal | None,
                login_file: str = "views/login.py") -> list:
     """The st.Page list for this session. Signed out: the login page at every address (so a
     bookmarked link opens after signing in). Signed in: the pages the role may open; every other
-    address shows a refusal and never runs its page."""
-    if who is None:  # the same addresses as when signed in, so the page (and its URL filters) stays
-        return [st.Page(login_file, title=title, icon=icon, url_path=url, default=i == 0)
-                for i, (_, title, icon, url) in enumerate(pages)] + [
+    address shows a refusal and never runs its page.
+
+    "/" is a hidden default page at ``HOME`` running the login page, then the role's first page: its
+    address does not change on signing in, so the URL's filters (``/?region=…``) survive, and every
+    page keeps its own address (Streamlit resolves a default page only at "/")."""
+    if who is None:
+        return [st.Page(login_file, title=LOGIN["submit"], icon=":material/login:", url_path=HOME, default=True,
+                        visibility="hidden")] + [
+            st.Page(login_file, title=title, icon=icon, url_path=url, visibility="hidden")
+            for _, title, icon, url in pages] + [
             st.Page(login_file, title=LOGIN["submit"], icon=":material/login:", url_path="login", visibility="hidden")]
-    allowed = [url for _, _, _, url in pages if may_open(who, url)]
     out, first = [], None
     for file, title, icon, url in pages:
-        if url in allowed:
-            out.append(st.Page(file, title=title, icon=icon, url_path=url, default=url == allowed[0]))
-            first = first or out[-1]
+        if may_open(who, url):
+            out.append(st.Page(file, title=title, icon=icon, url_path=url))
+            first = first or (file, title, icon)
         else:
             out.append(st.Page(_refusal(who, title), title=title, icon=icon, url_path=url, visibility="hidden"))
     if first is None:  # a display link before any display page exists
-        first = st.Page(_message(ACCESS["no_display_page"]), title=ACCESS["display_role"], icon=":material/tv:",
-                        url_path="display", default=True)
-        out.append(first)
-    out.append(st.Page(lambda: st.switch_page(first), title=LOGIN["submit"], icon=":material/login:",
+        home = st.Page(_message(ACCESS["no_display_page"]), title=ACCESS["display_role"], icon=":material/tv:",
+                       url_path=HOME, default=True, visibility="hidden")
+    else:
+        home = st.Page(first[0], title=first[1], icon=first[2], url_path=HOME, default=True, visibility="hidden")
+    out.append(home)
+    out.append(st.Page(lambda: st.switch_page(home), title=LOGIN["submit"], icon=":material/login:",
                        url_path="login", visibility="hidden"))
     return out
 

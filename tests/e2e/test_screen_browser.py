@@ -118,6 +118,9 @@ def test_briefing_fits_one_screenshot_and_copies_its_paragraph(demo_server, brow
     try:
         sign_in(page, f"{demo_server.url}/briefing?year=2026&month=10月", "leader")
         page.wait_for_selector('[data-testid="headline-card"]', timeout=30000)
+        # the run after signing in draws the page afresh: wait for its three charts to exist, then to draw
+        page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stVegaLiteChart\"]').length === 3",
+                               timeout=30000)
         wait_for_charts(page)
         sizes = page.evaluate(FITS)
         assert sizes["doc"] == [1920, 1080] and sizes["main"][1] <= 1080, sizes
