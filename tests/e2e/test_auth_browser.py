@@ -37,6 +37,10 @@ def test_login_page(demo_server, page):
     page.get_by_text("用户名或密码错误").wait_for(timeout=30000)
     sign_in(page, f"{demo_server.url}/ranking", "leader")  # then the page asked for
     page.locator("h1", has_text="县区排名").wait_for(timeout=30000)
+    for address in ("overview", "admin", "no-such-page"):  # every page has its address; others fall back
+        page.goto(f"{demo_server.url}/{address}")
+        wait_idle(page)
+        assert page.get_by_text("Page not found").count() == (address == "no-such-page"), address
 
 
 def upload(page, name: str, content: bytes):
