@@ -160,7 +160,7 @@ def with_warnings(rows: list[dict], as_of: dt.date) -> list[dict]:
     out = []
     for r in rows:
         level, reason = project_warning(r["stage"], r["sign_date"], r["start_date"], r["planned_production_date"],
-                                        as_of)
+                                        as_of, r["production_date"])
         out.append(r | {"warning": level, "reason": reason})
     return out
 
@@ -183,6 +183,6 @@ def project_detail(conn: Connection, project_id: int, as_of: dt.date) -> dict | 
     funds = [{"year": r["year"], "month": r["month"], "amount": money(r["amount"])} for r in conn.execute(
         select(F.year, F.month, F.amount).where(F.project_id == project_id).order_by(F.year, F.month)).mappings()]
     level, reason = project_warning(row["stage"], row["sign_date"], row["start_date"],
-                                    row["planned_production_date"], as_of)
+                                    row["planned_production_date"], as_of, row["production_date"])
     return {"project": project, "stages": stages, "funds": funds,
             "funds_total": money(sum((f["amount"] for f in funds), Decimal(0))), "warning": level, "reason": reason}

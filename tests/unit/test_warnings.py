@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from metrics.period import Period, Scope
-from metrics.warnings import months_between, project_warning, project_warnings
+from metrics.warnings import months_between, project_warning, project_warnings, stage_on
 from tests import builders as b
 
 D = dt.date
@@ -208,3 +208,36 @@ def test_project_warnings_thresholds_from_environment(engine, monkeypatch):
         ("W-YEL-SIGN", "yellow", "签约后3个月未开工"),
         ("W-BLUE", "yellow", "签约后1个月未开工"),
     ]
+
+
+# --- the stage on the day judged ----------------------------------------------------------------
+
+@pytest.mark.parametrize("stage, sign, start, production, expected", [
+    ("开工", D(2023, 3, 1), D(2023, 9, 1), None, "签约"),  # started after 30 June: only signed then
+    ("投产", D(2023, 1, 1), D(2023, 2, 1), D(2023, 8, 1), "开工"),  # producing since August: started then
+    ("投产", D(2023, 7, 1), D(2023, 8, 1), D(2023, 9, 1), "在谈"),  # signed after 30 June
+    ("开工", D(2023, 3, 1), D(2023, 6, 30), None, "开工"),  # started on the day itself
+    ("开工", D(2023, 3, 1), None, None, "开工"),  # no start date recorded: trust the stage
+    ("终止", D(2023, 1, 1), None, None, "终止"),
+    ("在谈", None, None, None, "在谈"),
+])
+def test_stage_on_a_day(stage, sign, start, production, expected):
+    assert stage_on(stage, sign, start, production, D(2023, 6, 30)) == expected
+
+
+def test_project_warnings_judge_the_stage_at_the_period_end(engine):
+    with engine.begin() as conn:
+        east = b.region(conn, "东城区")
+        # started in September: at 2023-06-30 signed 2023-02-28 and not started, 4 months → yellow
+        b.project(conn, east, 1, D(2023, 2, 28), stage="开工", start=D(2023, 9, 1), code="H-STARTED-LATER")
+        # in production since August, planned 2023-03-15: at 2023-06-30 started and 3 months late → yellow
+        b.project(conn, east, 2, D(2022, 1, 1), stage="投产", start=D(2022, 3, 1), planned_production=D(2023, 3, 15),
+                  production=D(2023, 8, 1), code="H-PRODUCING-LATER")
+        # in production since May: nothing late at the end of June
+        b.project(conn, east, 3, D(2022, 1, 1), stage="投产", start=D(2022, 3, 1), planned_production=D(2023, 3, 15),
+                  production=D(2023, 5, 1), code="H-PRODUCING")
+        b.summarise(conn)
+        june, september = project_warnings(conn, PERIOD), project_warnings(conn, Period(2023, 9))
+    assert _codes(june) == [("H-PRODUCING-LATER", "yellow", "超过计划投产日期3个月未投产"),
+                            ("H-STARTED-LATER", "yellow", "签约后4个月未开工")]
+    assert september == []  # by the end of September both had moved on
