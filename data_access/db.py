@@ -1,7 +1,7 @@
 """Engine, schema upgrade, and the data version that every write bumps."""
 from __future__ import annotations
 
-import functools
+import threading
 from pathlib import Path
 
 from alembic import command
@@ -41,14 +41,25 @@ def make_engine(url: str | None = None) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+_shared: dict[str, Engine] = {}
+_shared_lock = threading.Lock()
+
+
 def engine_for(url: str | None = None) -> Engine:
     """One shared engine per URL per process (default: the configured database)."""
-    return _shared_engine(url or settings.get("database_url"))
+    url = url or settings.get("database_url")
+    with _shared_lock:  # sessions run in threads: one engine per URL, not one per racing session
+        if url not in _shared:
+            _shared[url] = make_engine(url)
+        return _shared[url]
 
 
-@functools.cache
-def _shared_engine(url: str) -> Engine:
-    return make_engine(url)
+def dispose_shared_engines() -> None:
+    """Close the pooled connections of every shared engine and forget them (a test's database is
+    dropped after it; without this each test would leave its pool's connections open)."""
+    with _shared_lock:
+        while _shared:
+            _shared.popitem()[1].dispose()
 
 
 def upgrade(engine: Engine) -> None:

@@ -49,6 +49,7 @@ def make_test_engine(kind: str, tmp_path, request):
         engine = db.make_engine(f"{PG_URL}?options=-csearch_path%3D{schema}")
 
         def drop():
+            db.dispose_shared_engines()  # the app's own engine on this schema (AppTests)
             engine.dispose()
             with admin.connect() as conn:
                 conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
