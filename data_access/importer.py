@@ -20,7 +20,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import Connection, Engine, and_, bindparam, delete, insert, select, text, update
+from sqlalchemy import (
+    Connection,
+    Date,
+    Engine,
+    Numeric,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 
 from data_access import db
 from data_access.excel import LEDGER, SHEETS, Problem, SheetRows, norm, period_in_text, read_workbook
@@ -55,6 +68,9 @@ KEYS = {"project": ("code",), "funds": ("project_id", "year", "month"),
         "annual_target": ("year", "region_id", "indicator"), "resident_activity": ("team", "year", "month"),
         "enterprise_problem": ("enterprise", "description", "raised_on"), "stage_change": ("id",)}
 STAGE_DATE = {"签约": "sign_date", "开工": "start_date", "投产": "production_date"}
+# batch_change.row_key of the one entry per batch and table that lists (in ``before``, as a JSON
+# array of key value arrays in KEYS order) every row the batch inserted into that table
+INSERTED = "*"
 
 
 class ImportRejected(Exception):
@@ -387,27 +403,26 @@ class _Plan:
                                for r in new_rows]
         w.update_projects(changed)
         stage_rows += [(r["code"], r) for r in new_rows]
-        w.insert_stage_changes([
-            {"project_id": ids[code], "stage": v["stage"], "batch_id": w.batch_id,
-             "changed_on": v.get(STAGE_DATE.get(v["stage"], "")) or period_end} for code, v in stage_rows])
+        w.insert_stage_changes([(ids[code], v["stage"], v.get(STAGE_DATE.get(v["stage"], "")) or period_end)
+                                for code, v in stage_rows])
         result.counts["new_projects"] += len(new_rows)
         result.counts["updated_projects"] += len(changed)
         result.counts["stage_changes"] += len(stage_rows) - len(new_rows)
         region_of |= {row["code"]: row["region_id"] for _, row in self.projects}
 
-        funds = {}  # (project_id, year, month) -> amount; the ledger column is the reporting month
+        # (project_id, year, month) -> (amount,); the ledger column is the reporting month
+        funds: dict[tuple, tuple] = {}
         for _, row in self.funds:
-            funds[(ids[row["code"]], row["year"], row["month"])] = row["amount"]
-            touched.add(region_of[row["code"]])
+            funds[(ids[row["code"]], row["year"], row["month"])] = (row["amount"],)
+        touched |= {region_of[code] for code in {row["code"] for _, row in self.funds}}
         for _, row in self.projects:
             if row.get("month_funds") is not None:
-                funds[(ids[row["code"]], self.year, self.month)] = row["month_funds"]
-        funds_rows = [{"project_id": p, "year": y, "month": m, "amount": a} for (p, y, m), a in funds.items()]
+                funds[(ids[row["code"]], self.year, self.month)] = (row["month_funds"],)
         funds_changes: list = []
-        result.counts["funds_rows"] += w.upsert_many("funds", funds_rows, funds_changes)
+        result.counts["funds_rows"] += w.upsert("funds", funds, ("amount",), funds_changes)
         code_of = {pid: code for code, pid in ids.items()}
         result.funds_changes = [{"项目编号": code_of[p], "年份": y, "月份": m,
-                                 "原值(亿元)": _shown(old and old["amount"]), "新值(亿元)": _shown(new["amount"])}
+                                 "原值(亿元)": _shown(old and old["amount"]), "新值(亿元)": _shown(new[0])}
                                 for (p, y, m), old, new in funds_changes]
         result.counts["targets"] += w.upsert_many("annual_target", self.targets)
         result.counts["resident_rows"] += w.upsert_many("resident_activity", [
@@ -473,8 +488,13 @@ def _encode(row: dict | None) -> str | None:
 
 
 def _decode(table, payload: str) -> dict:
+    return _typed(table, json.loads(payload))
+
+
+def _typed(table, values: dict) -> dict:
+    """JSON values of ``table``'s columns back to Python: ISO dates to dates, amounts to Decimal."""
     out = {}
-    for k, v in json.loads(payload).items():
+    for k, v in values.items():
         python_type = table.c[k].type.python_type
         if v is not None and python_type is dt.date:
             v = dt.date.fromisoformat(v)
@@ -485,28 +505,36 @@ def _decode(table, payload: str) -> dict:
 
 
 class _Writer:
-    """Writes rows for one batch in bulk, logging each row's previous state for rollback."""
+    """Writes rows for one batch in bulk and logs them in ``batch_change`` for rollback: each updated
+    row with its values before, and per table one entry listing the keys of the rows it inserted."""
 
     def __init__(self, conn: Connection, batch_id: int):
         self.conn, self.batch_id = conn, batch_id
-        self.log: list[dict] = []
+        self.log: list[tuple] = []
 
-    def _log(self, table: str, key: dict, before: dict | None):
-        self.log.append({"batch_id": self.batch_id, "table_name": table, "row_key": _encode(key),
-                         "before": _encode(before)})
+    def _log(self, table: str, key: tuple, before: dict):
+        self.log.append((self.batch_id, table, _encode(dict(zip(KEYS[table], key))), _encode(before)))
+
+    def _log_inserted(self, table: str, keys: list[tuple]):
+        if keys:
+            self.log.append((self.batch_id, table, INSERTED, _ENCODER.encode(keys)))
 
     def flush(self) -> None:
-        _bulk_insert(self.conn, BatchChange.__table__, self.log)
+        _bulk_insert(self.conn, BatchChange.__table__, ("batch_id", "table_name", "row_key", "before"), self.log)
         self.log.clear()
 
     def insert_projects(self, rows: list[dict]) -> dict[str, int]:
         """Insert new projects; their ids by code (looked up after, cheaper than RETURNING per row)."""
         if not rows:
             return {}
-        self.conn.execute(insert(Project), rows)
-        for row in rows:
-            self._log("project", {"code": row["code"]}, None)
-        return {code: p["id"] for code, p in _lookup_projects(self.conn, {r["code"] for r in rows}).items()}
+        cols = ("code", *PROJECT_FIELDS)
+        _bulk_insert(self.conn, Project.__table__, cols, [tuple(r[c] for c in cols) for r in rows])
+        self._log_inserted("project", [(r["code"],) for r in rows])
+        codes, ids = [r["code"] for r in rows], {}
+        for start in range(0, len(codes), 1000):
+            ids |= dict(self.conn.execute(select(Project.code, Project.id)
+                                          .where(Project.code.in_(codes[start:start + 1000]))).all())
+        return ids
 
     def update_projects(self, changed: list[tuple[str, dict, dict]]) -> None:
         if not changed:
@@ -515,18 +543,28 @@ class _Writer:
         stmt = update(t).where(t.c.code == bindparam("_code")).values({f: bindparam(f) for f in PROJECT_FIELDS})
         self.conn.execute(stmt, [{"_code": code, **values} for code, _, values in changed])
         for code, before, _ in changed:
-            self._log("project", {"code": code}, before)
+            self._log("project", (code,), before)
 
-    def insert_stage_changes(self, rows: list[dict]) -> None:
-        """Stage history rows carry the batch id; rolling the batch back deletes them by it."""
-        if rows:
-            self.conn.execute(insert(StageChange), rows)
+    def insert_stage_changes(self, rows: list[tuple]) -> None:
+        """Stage history rows (project_id, stage, changed_on) carry the batch id; rolling the batch
+        back deletes them by it."""
+        _bulk_insert(self.conn, StageChange.__table__, ("project_id", "stage", "changed_on", "batch_id"),
+                     [(*r, self.batch_id) for r in rows])
 
     def upsert_many(self, table: str, rows: list[dict], changes: list | None = None) -> int:
-        """Insert or update rows by the table's natural key (later rows win); returns how many
-        changed. ``changes`` (optional) collects (key, old, new) of the changed value rows."""
+        """``upsert`` of rows given as dicts (every row with the same columns)."""
+        if not rows:
+            return 0
+        key_cols = KEYS[table]
+        value_cols = tuple(c for c in rows[0] if c not in key_cols)
+        return self.upsert(table, {tuple(r[k] for k in key_cols): tuple(r[c] for c in value_cols) for r in rows},
+                           value_cols, changes)
+
+    def upsert(self, table: str, wanted: dict[tuple, tuple], value_cols: tuple[str, ...],
+               changes: list | None = None) -> int:
+        """Insert or update rows, given as natural key -> values of ``value_cols``; returns how many
+        changed. ``changes`` (optional) collects (key, old row or None, new values) of the changed rows."""
         t, key_cols = TABLES[table], KEYS[table]
-        wanted = {tuple(r[k] for k in key_cols): r for r in rows}
         if not wanted:
             return 0
         existing = {}
@@ -537,45 +575,53 @@ class _Writer:
                 key = tuple(before[k] for k in key_cols)
                 if key in wanted:
                     existing[key] = dict(before)
-        inserts, updates = [], []
-        for key, row in wanted.items():
-            before = existing.get(key)
-            values = {c: v for c, v in row.items() if c not in key_cols}
-            if before is None:
-                inserts.append(row)
-                self._log(table, dict(zip(key_cols, key)), None)
-            elif any(_differs(before[c], v) for c, v in values.items()):
-                updates.append({f"_{k}": v for k, v in zip(key_cols, key)} | values)
-                self._log(table, dict(zip(key_cols, key)), {k: v for k, v in before.items() if k != "id"})
-            else:
-                continue
+        updates = []
+        if not existing:  # every row is new (a first upload of the month): no comparing
+            inserts = list(wanted)
             if changes is not None:
-                changes.append((key, before, row))
-        _bulk_insert(self.conn, t, inserts)
+                changes += [(key, None, values) for key, values in wanted.items()]
+        else:
+            inserts = []
+            for key, values in wanted.items():
+                before = existing.get(key)
+                if before is None:
+                    inserts.append(key)
+                elif any(_differs(before[c], v) for c, v in zip(value_cols, values)):
+                    updates.append(dict(zip([f"_{k}" for k in key_cols], key)) | dict(zip(value_cols, values)))
+                    self._log(table, key, {k: v for k, v in before.items() if k != "id"})
+                else:
+                    continue
+                if changes is not None:
+                    changes.append((key, before, values))
+        _bulk_insert(self.conn, t, key_cols + value_cols, [key + wanted[key] for key in inserts])
+        self._log_inserted(table, inserts)
         if updates:
-            value_cols = [c for c in rows[0] if c not in key_cols]
             stmt = update(t).where(*(t.c[k] == bindparam(f"_{k}") for k in key_cols)).values(
                 {c: bindparam(c) for c in value_cols})
             self.conn.execute(stmt, updates)
         return len(inserts) + len(updates)
 
 
-def _bulk_insert(conn: Connection, table, rows: list[dict]) -> None:
-    """Insert many rows through the driver (COPY on PostgreSQL, executemany on SQLite): SQLAlchemy's
-    per-row parameter processing costs more than the insert itself at 100,000 rows. SQLite gets
-    Decimal as text, which its NUMERIC affinity stores as a number."""
+def _bulk_insert(conn: Connection, table, cols: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert many rows (tuples in ``cols`` order) through the driver (COPY on PostgreSQL,
+    executemany on SQLite): SQLAlchemy's per-row parameter processing costs more than the insert
+    itself at 100,000 rows. SQLite gets Decimal as text, which its NUMERIC affinity stores as a
+    number, and dates as ISO text, as SQLAlchemy stores them."""
     if not rows:
         return
-    cols = list(rows[0])
     if conn.dialect.name == "postgresql":  # COPY: several times faster than executemany
         with conn.connection.driver_connection.cursor() as cursor, \
                 cursor.copy(f"COPY {table.name} ({', '.join(cols)}) FROM STDIN") as copy:
             for r in rows:
-                copy.write_row([r[c] for c in cols])
+                copy.write_row(r)
         return
+    columns = list(zip(*rows))
+    for i, name in enumerate(cols):
+        kind = table.c[name].type
+        if isinstance(kind, (Numeric, Date)):
+            columns[i] = [v if v is None else str(v) for v in columns[i]]
     sql = f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-    conn.exec_driver_sql(sql, [tuple(str(v) if isinstance(v, Decimal) else v for v in (r[c] for c in cols))
-                               for r in rows])
+    conn.exec_driver_sql(sql, list(zip(*columns)))
 
 
 def rollback_batch(engine: Engine, batch_id: int) -> None:
@@ -596,29 +642,29 @@ def _rollback(conn: Connection, batch_id: int, new_status: str) -> None:
         raise ImportRejected([Problem("批次", None, None, batch_id, MSG["batch_not_active"].format(
             batch=batch_id, status=batch["status"]))])
     bc = BatchChange.__table__.c
-    mine, later = BatchChange.__table__.alias("mine"), BatchChange.__table__.alias("later")
-    clash = conn.execute(
-        select(later.c.batch_id).join(ImportBatch.__table__, ImportBatch.id == later.c.batch_id)
-        .where(later.c.batch_id > batch_id, ImportBatch.status == "active",
-               select(mine.c.id).where(mine.c.batch_id == batch_id, mine.c.table_name == later.c.table_name,
-                                       mine.c.row_key == later.c.row_key).exists())
-        .order_by(later.c.batch_id.desc()).limit(1)).scalar()
+    changes = conn.execute(select(bc.table_name, bc.row_key, bc.before).where(bc.batch_id == batch_id)
+                           .order_by(bc.id.desc())).all()
+    clash = _later_clash(conn, batch_id, changes)
     if clash is not None:
         raise ImportRejected([Problem("批次", None, None, batch_id, MSG["rollback_blocked"].format(
             batch=batch_id, later=clash))])
     touched: set[int] = set()
     conn.execute(delete(StageChange).where(StageChange.batch_id == batch_id))
-    changes = conn.execute(select(bc.table_name, bc.row_key, bc.before).where(bc.batch_id == batch_id)
-                           .order_by(bc.id.desc())).all()
     for table_name, row_key, before in changes:
         t = TABLES[table_name]
+        if row_key == INSERTED:
+            keys = [_typed(t, dict(zip(KEYS[table_name], k))) for k in json.loads(before)]
+            touched |= _regions_of(conn, table_name, keys)
+            conn.execute(delete(t).where(*(t.c[k] == bindparam(f"_{k}") for k in KEYS[table_name])),
+                         [{f"_{k}": v for k, v in key.items()} for key in keys])
+            continue
         key = _decode(t, row_key)
         cond = and_(*(t.c[k] == v for k, v in key.items()))
         if table_name == "project":
             touched.update(conn.execute(select(t.c.region_id).where(cond)).scalars())
         elif table_name == "funds":
             touched.update(conn.execute(select(Project.region_id).where(Project.id == key["project_id"])).scalars())
-        if before is None:
+        if before is None:  # an inserted row logged on its own (batches imported before INSERTED)
             conn.execute(delete(t).where(cond))
         else:
             restored = _decode(t, before)
@@ -627,6 +673,58 @@ def _rollback(conn: Connection, batch_id: int, new_status: str) -> None:
                 touched.add(restored["region_id"])
     conn.execute(update(ImportBatch).where(ImportBatch.id == batch_id).values(status=new_status))
     rebuild_facts(conn, touched)
+
+
+def _regions_of(conn: Connection, table_name: str, keys: list[dict]) -> set[int]:
+    """The regions of the projects (table project) or of the projects' funds (table funds) keyed."""
+    if table_name == "project":
+        column, values = Project.code, sorted({k["code"] for k in keys})
+    elif table_name == "funds":
+        column, values = Project.id, sorted({k["project_id"] for k in keys})
+    else:
+        return set()
+    found: set[int] = set()
+    for start in range(0, len(values), 1000):
+        found.update(conn.execute(select(Project.region_id).distinct().where(column.in_(values[start:start + 1000])))
+                     .scalars())
+    return found
+
+
+def _later_clash(conn: Connection, batch_id: int, changes) -> int | None:
+    """The latest active batch after ``batch_id`` that wrote a row ``batch_id`` wrote, if any.
+
+    ``changes`` are batch_id's (table_name, row_key, before) entries. Rows are matched by table and
+    natural key, whether an entry names one row or lists the rows a batch inserted."""
+    mine, later = BatchChange.__table__.alias("mine"), BatchChange.__table__.alias("later")
+    later_active = (select(later.c.batch_id).join(ImportBatch.__table__, ImportBatch.id == later.c.batch_id)
+                    .where(later.c.batch_id > batch_id, ImportBatch.status == "active"))
+    found = [conn.execute(
+        later_active.where(later.c.row_key != INSERTED,
+                           select(mine.c.id).where(mine.c.batch_id == batch_id, mine.c.row_key != INSERTED,
+                                                   mine.c.table_name == later.c.table_name,
+                                                   mine.c.row_key == later.c.row_key).exists())
+        .order_by(later.c.batch_id.desc()).limit(1)).scalar()]
+    keys: dict[str, set[tuple]] = defaultdict(set)  # every row batch_id wrote, as JSON values
+    for table_name, row_key, before in changes:
+        if row_key == INSERTED:
+            inserted = [tuple(k) for k in json.loads(before)]
+            keys[table_name].update(inserted)
+            names = KEYS[table_name]
+            encoded = [_encode(dict(zip(names, k))) for k in inserted]
+            for start in range(0, len(encoded), 500):  # rows inserted here, changed one by one later
+                found.append(conn.execute(later_active.with_only_columns(func.max(later.c.batch_id)).where(
+                    later.c.table_name == table_name, later.c.row_key.in_(encoded[start:start + 500]))).scalar())
+        else:
+            values = json.loads(row_key)
+            keys[table_name].add(tuple(values[k] for k in KEYS[table_name]))
+    if keys:  # rows written here, inserted again by a later batch
+        for later_id, table_name, listed in conn.execute(
+                later_active.add_columns(later.c.table_name, later.c.before)
+                .where(later.c.row_key == INSERTED, later.c.table_name.in_(sorted(keys)))):
+            if not keys[table_name].isdisjoint(tuple(k) for k in json.loads(listed)):
+                found.append(later_id)
+    found = [b for b in found if b is not None]
+    return max(found) if found else None
 
 
 def list_batches(conn: Connection, region_id: int | None = None) -> list[dict]:
