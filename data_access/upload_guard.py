@@ -1,22 +1,30 @@
-"""Checks an upload's bytes before any reader touches them, and reads it in a worker process.
+"""Checks an upload's bytes and reads it in a worker process.
 
 No upload can take the server down: the file is identified by its bytes (not its name), the zip
-archive's sizes and compression ratio are checked, XML with DTDs (entity expansion) is refused,
-each sheet's declared dimensions are checked, and the parse itself runs in a child process with
-memory and time limits, so a reader crash (python-calamine aborts the whole process on a sheet
-reaching XFD1048576) ends as a rejection.
+archive's sizes and compression ratio are checked before any reader sees it, XML with DTDs (entity
+expansion) is refused, each sheet's declared dimensions are checked, and the parse itself runs in
+a child process with memory and time limits, so a reader crash (python-calamine aborts the whole
+process on a sheet reaching XFD1048576) ends as a rejection. The DTD, dimension and formula checks
+read every part and take a while, so they run while the worker reads (it is confined all the same);
+when they refuse the file, the worker is killed and their message is the answer.
 """
 from __future__ import annotations
 
 import codecs
+import contextlib
 import io
+import json
 import pickle
+import queue
 import re
 import resource
 import subprocess
 import sys
+import threading
+import time
 import zipfile
 import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
@@ -41,11 +49,15 @@ class UploadRejected(Exception):
 
 
 @dataclass
-class RawWorkbook:
-    """Cell values per sheet (row-major, from A1), merged ranges, and formula cells without a value."""
-    sheets: dict[str, list[list]] = field(default_factory=dict)
-    merged: dict[str, list] = field(default_factory=dict)
-    formulas_without_value: dict[str, set[tuple[int, int]]] = field(default_factory=dict)
+class RawSheet:
+    """One worksheet as read: its cells column by column from A1 (``rows`` cells in each column; an
+    empty cell is '' or None), its merged ranges ((first row, first column), (last row, last
+    column)) and its formula cells without a cached value (row, column), all zero-based."""
+    name: str
+    rows: int
+    columns: list[tuple | list]
+    merged: list = field(default_factory=list)
+    formulas_without_value: set[tuple[int, int]] = field(default_factory=set)
 
 
 def column_index(letters: str) -> int:
@@ -112,6 +124,12 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
 def inspect(content: bytes) -> dict[str, set[tuple[int, int]]]:
     """Refuse files no reader should open; returns formula cells without a cached value per sheet
     as (row, column) zero-based. Raises UploadRejected with one clear message."""
+    archive, sheets = _open(content)
+    return _check_parts(archive, sheets)
+
+
+def _open(content: bytes) -> tuple[zipfile.ZipFile, dict[str, str]]:
+    """The archive and its sheets' parts, once the file is an .xlsx of an acceptable size."""
     _identify(content)
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
@@ -126,11 +144,27 @@ def inspect(content: bytes) -> dict[str, set[tuple[int, int]]]:
     if total > settings.get("upload_max_unpacked_mb") * 1024 * 1024 or total / packed > settings.get(
             "upload_max_ratio"):
         raise UploadRejected(MSG["file_bomb"])
+    with _corrupt_on_damage():
+        return archive, _sheet_parts(archive)
+
+
+@contextlib.contextmanager
+def _corrupt_on_damage():
+    """Damaged data, an unknown compression method, a zip password: the file is corrupt."""
+    try:
+        yield
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, ElementTree.ParseError, zipfile.LargeZipFile,
+            zlib.error, NotImplementedError, RuntimeError) as exc:
+        raise UploadRejected(MSG["file_corrupt"]) from exc
+
+
+def _check_parts(archive: zipfile.ZipFile, sheets: dict[str, str]) -> dict[str, set[tuple[int, int]]]:
+    """No DTD in any part, no sheet declaring an absurd size; the formula cells without a value."""
+    names = set(archive.namelist())
     max_rows, max_cols = settings.get("upload_max_rows"), settings.get("upload_max_columns")
     formulas: dict[str, set] = {}
-    try:
-        sheets = _sheet_parts(archive)
-        for info in infos:  # the sheets themselves are read whole below
+    with _corrupt_on_damage():
+        for info in archive.infolist():  # the sheets themselves are read whole below
             if info.filename.endswith((".xml", ".rels")) and info.filename not in sheets.values() \
                     and _has_dtd(archive, info):
                 raise UploadRejected(MSG["file_dtd"])
@@ -152,37 +186,96 @@ def inspect(content: bytes) -> dict[str, set[tuple[int, int]]]:
                      for c, r in CELL_REF.findall(ref.decode())} if b"<f" in xml or b":f" in xml else set()
             if cells:
                 formulas[name] = cells
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError, ElementTree.ParseError, zipfile.LargeZipFile,
-            zlib.error, NotImplementedError, RuntimeError) as exc:  # damaged data, unknown method, zip password
-        raise UploadRejected(MSG["file_corrupt"]) from exc
     return formulas
 
 
-def read_raw(content: bytes, wanted) -> RawWorkbook:
-    """Check ``content`` and read the sheets whose name ``wanted(name)`` accepts, in a worker process
-    with memory and time limits. Raises UploadRejected for anything unreadable."""
-    formulas = inspect(content)
-    limit = settings.get("parse_memory_mb") * 1024 * 1024
-
-    def limit_memory():  # runs in the child before it starts
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
+def read_sheets(content: bytes, wanted: Callable[[str], bool]) -> Iterator[RawSheet]:
+    """Check ``content`` and read the worksheets whose name ``wanted(name)`` accepts, in workbook
+    order, each as soon as the worker (a child process with memory and time limits) has read it.
+    Raises UploadRejected for anything unreadable, possibly after some sheets were given: use the
+    sheets only once the iteration has ended."""
+    archive, parts = _open(content)
+    names = [name for name in parts if wanted(name)]
+    worker = _Worker(content, names) if names else None
     try:
-        done = subprocess.run([sys.executable, "-m", "data_access.upload_worker"], input=content,
-                              capture_output=True, timeout=settings.get("parse_timeout_seconds"),
-                              preexec_fn=limit_memory)
-    except subprocess.TimeoutExpired as exc:
-        raise UploadRejected(MSG["file_timeout"]) from exc
-    if done.returncode != 0:
-        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
-        if reason[0].startswith("PasswordError"):
-            raise UploadRejected(MSG["file_encrypted"])
-        if done.returncode == 3:
-            raise UploadRejected(MSG["file_corrupt"])
-        raise UploadRejected(MSG["file_crashed"])
-    sheets, merged = pickle.loads(done.stdout)
-    raw = RawWorkbook(formulas_without_value=formulas)
-    for name, rows in sheets.items():
-        if wanted(name):
-            raw.sheets[name], raw.merged[name] = rows, merged[name]
-    return raw
+        formulas = _check_parts(archive, parts)
+        if worker is None:
+            return
+        for name, rows, columns, merged in worker.sheets():
+            yield RawSheet(name, rows, columns, merged, formulas.get(name, set()))
+    finally:
+        if worker is not None:
+            worker.stop()
+
+
+class _Worker:
+    """``python -m data_access.upload_worker`` on ``content``, with the memory limit; the time limit
+    counts from the start. The file goes in and the sheets come out on threads, so this process
+    checks the file meanwhile and handles each sheet as it arrives."""
+
+    def __init__(self, content: bytes, names: list[str]):
+        limit = settings.get("parse_memory_mb") * 1024 * 1024
+
+        def limit_memory():  # runs in the child before it starts
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+        self.deadline = time.monotonic() + settings.get("parse_timeout_seconds")
+        self.proc = subprocess.Popen([sys.executable, "-m", "data_access.upload_worker", json.dumps(names)],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     preexec_fn=limit_memory)
+        self.frames: queue.Queue = queue.Queue()
+        self.thread = threading.Thread(target=self._pump, args=(content,), daemon=True)
+        self.thread.start()
+
+    def _pump(self, content: bytes) -> None:
+        try:
+            with contextlib.suppress(OSError):  # the worker died early; its exit status tells why
+                self.proc.stdin.write(content)
+                self.proc.stdin.close()
+            out = self.proc.stdout
+            while len(head := out.read(8)) == 8:
+                size = int.from_bytes(head, "big")
+                payload = out.read(size)
+                if len(payload) != size:  # cut short: the worker died; its exit status tells why
+                    break
+                self.frames.put(payload)
+        finally:
+            self.frames.put(None)
+
+    def _remaining(self) -> float:
+        return max(0.0, self.deadline - time.monotonic())
+
+    def sheets(self) -> Iterator[tuple]:
+        """(name, rows, columns, merged ranges) per sheet; raises UploadRejected when the worker
+        fails or runs out of time."""
+        while True:
+            try:
+                payload = self.frames.get(timeout=self._remaining())
+            except queue.Empty:
+                self.stop()
+                raise UploadRejected(MSG["file_timeout"]) from None
+            if payload is None:
+                break
+            yield pickle.loads(payload)
+        try:
+            returncode = self.proc.wait(timeout=self._remaining())
+        except subprocess.TimeoutExpired:
+            self.stop()
+            raise UploadRejected(MSG["file_timeout"]) from None
+        if returncode != 0:
+            reason = self.proc.stderr.read().decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+            if reason[0].startswith("PasswordError"):
+                raise UploadRejected(MSG["file_encrypted"])
+            if returncode == 3:
+                raise UploadRejected(MSG["file_corrupt"])
+            raise UploadRejected(MSG["file_crashed"])
+
+    def stop(self) -> None:
+        """End the worker (if still running) and release its pipes."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        self.thread.join()
+        for pipe in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+            with contextlib.suppress(OSError):  # stdin may hold what a dead worker never read
+                pipe.close()
