@@ -298,7 +298,7 @@ def _skipped_rows(columns: list, first: int, count: int, read: list[_ColumnRead]
             v = cells[n]
             if v is None or v == "":
                 still.append(n)
-            elif type(v) is str and v.lstrip()[:1] in SKIP_INITIALS \
+            elif type(v) is str and ((c := v[0]) in SKIP_INITIALS or c.isspace() and v.lstrip()[:1] in SKIP_INITIALS) \
                     and (norm(v) in SUMMARY_WORDS or norm(v).startswith(prefixes)):
                 skip.add(n)
         pending = still
