@@ -516,12 +516,17 @@ def _differs(old, new) -> bool:
     return old != new
 
 
+# IN lists bound at execution (expanding): compiled once, not per chunk and value
+_PROJECTS_BY_CODE = select(Project.__table__).where(Project.code.in_(bindparam("codes", expanding=True)))
+_IDS_BY_CODE = select(Project.code, Project.id).where(Project.code.in_(bindparam("codes", expanding=True)))
+
+
 def _lookup_projects(conn: Connection, codes: set) -> dict[str, dict]:
     found = {}
     codes = sorted(c for c in codes if c)
     for start in range(0, len(codes), 500):
-        stmt = select(Project.__table__).where(Project.code.in_(codes[start:start + 500]))
-        found |= {r["code"]: dict(r) for r in conn.execute(stmt).mappings()}
+        chunk = {"codes": codes[start:start + 500]}
+        found |= {r["code"]: dict(r) for r in conn.execute(_PROJECTS_BY_CODE, chunk).mappings()}
     return found
 
 
@@ -585,8 +590,7 @@ class _Writer:
         self._log_inserted("project", [(r["code"],) for r in rows])
         codes, ids = [r["code"] for r in rows], {}
         for start in range(0, len(codes), 1000):
-            ids |= dict(self.conn.execute(select(Project.code, Project.id)
-                                          .where(Project.code.in_(codes[start:start + 1000]))).all())
+            ids |= dict(self.conn.execute(_IDS_BY_CODE, {"codes": codes[start:start + 1000]}).all())
         return ids
 
     def update_projects(self, changed: list[tuple[str, dict, dict]]) -> None:
@@ -622,9 +626,9 @@ class _Writer:
             return 0
         existing = {}
         firsts = sorted({k[0] for k in wanted}, key=str)
+        stmt = select(t).where(t.c[key_cols[0]].in_(bindparam("firsts", expanding=True)))
         for start in range(0, len(firsts), 1000):
-            for before in self.conn.execute(select(t).where(t.c[key_cols[0]].in_(firsts[start:start + 1000])))\
-                    .mappings():
+            for before in self.conn.execute(stmt, {"firsts": firsts[start:start + 1000]}).mappings():
                 key = tuple(before[k] for k in key_cols)
                 if key in wanted:
                     existing[key] = dict(before)
