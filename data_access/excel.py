@@ -19,6 +19,8 @@ FULLWIDTH = str.maketrans("０１２３４５６７８９．，－（）：　",
 BRACKETS = str.maketrans("（）　", "() ")
 WAN_PER_YI = Decimal(10000)
 CENT = Decimal("0.0001")
+# amounts from here up take the checked path of _parse: past 1e24, 4 decimals overflow Decimal's 28 digits
+HUGE = 1e15
 SUMMARY_WORDS = ("合计", "小计", "总计")
 FOOTER_PREFIXES = ("填报人", "联系电话", "审核人", "填表人", "负责人")
 SKIP_INITIALS = {w[0] for w in (*SUMMARY_WORDS, *FOOTER_PREFIXES, "示例")}
@@ -273,11 +275,8 @@ def _read_sheet(sheet: Sheet, title: str, columns: list, rows: int, problems: li
         if p.value is not None:
             unreadable[p.row].add(mapping[p.col][0].field)
     fields = [c.spec.field for c in read]
-    for n, values in enumerate(zip(*(c.values for c in read))):
-        if n not in skip:
-            row = dict(zip(fields, values))
-            row["_unreadable"] = unreadable.get(first + n + 1) or set()
-            out.rows.append((first + n + 1, row))
+    out.rows = [(first + n + 1, dict(zip(fields, values), _unreadable=unreadable.get(first + n + 1) or set()))
+                for n, values in enumerate(zip(*(c.values for c in read))) if n not in skip]
     return out
 
 
@@ -332,64 +331,49 @@ class _ColumnRead:
     """One column of a sheet's data rows: ``values`` as ``_parse`` gives them for the cells that need
     no checking (what the reader gives for a well-formed upload, most of a large one), None for the
     others, whose positions are in ``slow``; ``blank``: the empty cells (None or ''), which are slow
-    too in a required column."""
+    too in a required column. Each kind is converted by one comprehension (the fast paths of
+    ``_parse``, cell for cell), the cells they do not cover marked with ``_SLOW``."""
 
     def __init__(self, index: int, spec: Column, unit: Decimal, written: str, cells):
         self.index, self.spec, self.unit, self.written, self.cells = index, spec, unit, written, cells
-        kind, required = spec.kind, spec.required
-        self.values = values = []
-        self.slow = slow = []
-        self.blank = blank = []
-        add = values.append
-        for n, v in enumerate(cells):
-            t = type(v)
-            if t is float:
-                if kind == "amount" and v >= 0:
-                    text = repr(v)
-                    number = Decimal(text)
-                    if unit == 1 and "e" not in text and len(text) - text.index(".") <= 5:
-                        add(number)  # at most 4 decimals already
-                    else:
-                        add((number * unit).quantize(CENT, rounding=ROUND_HALF_UP))
-                    continue
-                if kind == "int" and v.is_integer():
-                    add(int(v))
-                    continue
-            elif t is str:
-                if not v:
-                    blank.append(n)
-                    if required:
-                        slow.append(n)
-                    add(None)
-                    continue
-                if kind == "text" and "计" not in v:
-                    if "（" in v or "）" in v:
-                        v = v.translate(BRACKETS)
-                    v = " ".join(v.split())
-                    if v:
-                        add(v)
-                        continue
-                elif kind == "bool" and v in BOOL_WORDS:
-                    add(BOOL_WORDS[v])
-                    continue
-            elif v is None:
-                blank.append(n)
-                if required:
-                    slow.append(n)
-                add(None)
-                continue
-            elif t is dt.date and kind == "date":
-                add(v)
-                continue
-            slow.append(n)
-            add(None)
+        kind = spec.kind
+        if kind == "text":  # 合计 never here: _skipped_rows finds it among the slow cells
+            values = [(" ".join((v.translate(BRACKETS) if "（" in v or "）" in v else v).split()) or _SLOW)
+                      if type(v) is str and "计" not in v else _SLOW for v in cells]
+        elif kind == "amount" and unit == 1:
+            values = [(Decimal(t) if "e" not in (t := repr(v)) and len(t) - t.index(".") <= 5  # ≤ 4 decimals
+                       else Decimal(t).quantize(CENT, rounding=ROUND_HALF_UP))
+                      if type(v) is float and 0 <= v < HUGE else _SLOW for v in cells]
+        elif kind == "amount":
+            values = [(Decimal(repr(v)) * unit).quantize(CENT, rounding=ROUND_HALF_UP)
+                      if type(v) is float and 0 <= v < HUGE else _SLOW for v in cells]
+        elif kind == "int":
+            values = [int(v) if type(v) is float and v.is_integer() else _SLOW for v in cells]
+        elif kind == "date":
+            values = [v if type(v) is dt.date else _SLOW for v in cells]
+        elif kind == "bool":
+            values = [BOOL_WORDS.get(v, _SLOW) if type(v) is str else _SLOW for v in cells]
+        else:
+            values = [_SLOW] * len(cells)
+        slow = [n for n, v in enumerate(values) if v is _SLOW]
+        for n in slow:
+            values[n] = None
+        self.values = values
+        self.blank = [n for n in slow if (v := cells[n]) is None or v == ""]
+        if not spec.required and self.blank:
+            blank = set(self.blank)
+            slow = [n for n in slow if n not in blank]
+        self.slow = slow
+
+
+_SLOW = object()  # a cell _ColumnRead leaves to _parse
 
 
 def _parse(title: str, row: int, index: int, col: Column, unit: Decimal, written: str, value,
            problems: list[Problem]):
     kind, t = col.kind, type(value)
     # fast paths for what the reader gives for well-formed cells (most of a large upload)
-    if t is float and kind == "amount" and value >= 0:
+    if t is float and kind == "amount" and 0 <= value < HUGE:
         text = repr(value)
         number = Decimal(text)
         if unit == 1 and "e" not in text and len(text) - text.index(".") <= 5:
