@@ -178,23 +178,31 @@ def read_workbook(content: bytes) -> tuple[dict[str, SheetRows], list[Problem]]:
 
     Raises upload_guard.UploadRejected when the file as a whole cannot be read.
     """
-    found: dict[str, SheetRows] = {}
-    problems: list[Problem] = []
+    read: dict[int, tuple[Sheet, SheetRows | None, list[Problem]]] = {}  # by place in the workbook
     with contextlib.closing(read_sheets(content, lambda title: sheet_spec(title) is not None)) as sheets:
         for raw in sheets:  # a sheet is converted while the worker reads the next one
-            sheet = sheet_spec(raw.name)
-            if sheet.name in found:
-                continue
+            sheet, sheet_problems = sheet_spec(raw.name), []
             if raw.rows > settings.get("upload_max_rows"):
-                problems.append(Problem(raw.name, None, None, None, MSG["too_many_rows"].format(
+                sheet_problems.append(Problem(raw.name, None, None, None, MSG["too_many_rows"].format(
                     rows=settings.get("upload_max_rows"))))
+                read[raw.position] = (sheet, None, sheet_problems)
                 continue
             columns = raw.columns
             _fill_merged(columns, raw.rows, raw.merged)
             for r, c in raw.formulas_without_value:
                 if r < raw.rows and c < len(columns):
                     _writable(columns, c)[r] = FORMULA_WITHOUT_VALUE
-            found[sheet.name] = _read_sheet(sheet, raw.name, columns, raw.rows, problems)
+            read[raw.position] = (sheet, _read_sheet(sheet, raw.name, columns, raw.rows, sheet_problems),
+                                  sheet_problems)
+    found: dict[str, SheetRows] = {}
+    problems: list[Problem] = []
+    for position in sorted(read):  # in workbook order; of two sheets of one kind, the first counts
+        sheet, rows, sheet_problems = read[position]
+        if sheet.name in found:
+            continue
+        problems += sheet_problems
+        if rows is not None:
+            found[sheet.name] = rows
     if not found:
         problems.append(Problem("工作簿", None, None, None, MSG["no_known_sheet"]))
     return found, problems

@@ -56,6 +56,7 @@ class RawSheet:
     empty cell is '' or None), its merged ranges ((first row, first column), (last row, last
     column)) and its formula cells without a cached value (row, column), all zero-based."""
     name: str
+    position: int  # in the workbook's sheets, from 0
     rows: int
     columns: list[tuple | list]
     merged: list = field(default_factory=list)
@@ -192,19 +193,22 @@ def _check_parts(archive: zipfile.ZipFile, sheets: dict[str, str]) -> dict[str, 
 
 
 def read_sheets(content: bytes, wanted: Callable[[str], bool]) -> Iterator[RawSheet]:
-    """Check ``content`` and read the worksheets whose name ``wanted(name)`` accepts, in workbook
-    order, each as soon as the worker (a child process with memory and time limits) has read it.
-    Raises UploadRejected for anything unreadable, possibly after some sheets were given: use the
-    sheets only once the iteration has ended."""
+    """Check ``content`` and read the worksheets whose name ``wanted(name)`` accepts, each given as
+    soon as the worker (a child process with memory and time limits) has read it: the largest
+    first, so that converting it here overlaps with the worker reading the others (``position`` is
+    the sheet's place in the workbook). Raises UploadRejected for anything unreadable, possibly
+    after some sheets were given: use the sheets only once the iteration has ended."""
     archive, parts = _open(content)
-    names = [name for name in parts if wanted(name)]
+    position = {name: i for i, name in enumerate(parts)}
+    sizes = {i.filename: i.file_size for i in archive.infolist()}
+    names = sorted((name for name in parts if wanted(name)), key=lambda name: -sizes.get(parts[name], 0))
     worker = _Worker(content, names) if names else None
     try:
         formulas = _check_parts(archive, parts)
         if worker is None:
             return
         for name, rows, columns, merged in worker.sheets():
-            yield RawSheet(name, rows, columns, merged, formulas.get(name, set()))
+            yield RawSheet(name, position[name], rows, columns, merged, formulas.get(name, set()))
     finally:
         if worker is not None:
             worker.stop()
