@@ -468,14 +468,14 @@ class _Plan:
         region_of |= {row["code"]: row["region_id"] for _, row in self.projects}
 
         # (project_id, year, month) -> (amount,); the ledger column is the reporting month
-        funds: dict[tuple, tuple] = {}
-        for _, row in self.funds:
-            funds[(ids[row["code"]], row["year"], row["month"])] = (row["amount"],)
+        funds = {(ids[row["code"]], row["year"], row["month"]): (row["amount"],) for _, row in self.funds}
         touched |= {region_of[code] for code in {row["code"] for _, row in self.funds}}
         for _, row in self.projects:
             if row.get("month_funds") is not None:
                 funds[(ids[row["code"]], self.year, self.month)] = (row["month_funds"],)
-        result.counts["funds_rows"] += w.upsert("funds", funds, ("amount",), result._funds_written)
+        # a project inserted just now has no funds rows yet: no need to look for them
+        result.counts["funds_rows"] += w.upsert("funds", funds, ("amount",), result._funds_written,
+                                                new={ids[r["code"]] for r in new_rows})
         result._code_of = {pid: code for code, pid in ids.items()}
         result.counts["targets"] += w.upsert_many("annual_target", self.targets)
         result.counts["resident_rows"] += w.upsert_many("resident_activity", [
@@ -618,14 +618,15 @@ class _Writer:
                            value_cols, changes)
 
     def upsert(self, table: str, wanted: dict[tuple, tuple], value_cols: tuple[str, ...],
-               changes: list | None = None) -> int:
+               changes: list | None = None, new: set = frozenset()) -> int:
         """Insert or update rows, given as natural key -> values of ``value_cols``; returns how many
-        changed. ``changes`` (optional) collects (key, old row or None, new values) of the changed rows."""
+        changed. ``changes`` (optional) collects (key, old row or None, new values) of the changed
+        rows. No row exists yet whose key starts with a value in ``new``."""
         t, key_cols = TABLES[table], KEYS[table]
         if not wanted:
             return 0
         existing = {}
-        firsts = sorted({k[0] for k in wanted}, key=str)
+        firsts = sorted({k[0] for k in wanted} - new, key=str)
         stmt = select(t).where(t.c[key_cols[0]].in_(bindparam("firsts", expanding=True)))
         for start in range(0, len(firsts), 1000):
             for before in self.conn.execute(stmt, {"firsts": firsts[start:start + 1000]}).mappings():
@@ -674,9 +675,9 @@ def _bulk_insert(conn: Connection, table, cols: tuple[str, ...], rows: list[tupl
         return
     columns = list(zip(*rows))
     for i, name in enumerate(cols):
-        kind = table.c[name].type
-        if isinstance(kind, (Numeric, Date)):
-            columns[i] = [v if v is None else str(v) for v in columns[i]]
+        if isinstance(table.c[name].type, (Numeric, Date)):
+            column = columns[i]
+            columns[i] = [v if v is None else str(v) for v in column] if None in column else list(map(str, column))
     sql = f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
     conn.exec_driver_sql(sql, list(zip(*columns)))
 
