@@ -8,11 +8,12 @@ import contextlib
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from data_access import settings
-from data_access.upload_guard import read_sheets
+from data_access.upload_guard import RawSheet, SheetReader
 from labels import MSG, TEMPLATE_EXAMPLE_PREFIX
 
 FULLWIDTH = str.maketrans("０１２３４５６７８９．，－（）：　", "0123456789.,-(): ")
@@ -173,39 +174,78 @@ def sheet_spec(title: str) -> Sheet | None:
     return next((s for s in SHEETS if norm(title) in (s.name, *s.aliases)), None)
 
 
-def read_workbook(content: bytes) -> tuple[dict[str, SheetRows], list[Problem]]:
-    """Every recognised sheet as typed rows, and every problem found while reading them.
+@dataclass
+class SheetRead:
+    """One recognised sheet as read: its place in the workbook, its kind, its typed rows (None when
+    it has too many rows to read) and the problems found reading it."""
+    position: int
+    sheet: Sheet
+    rows: SheetRows | None
+    problems: list[Problem]
 
-    Raises upload_guard.UploadRejected when the file as a whole cannot be read.
+
+def read_workbook(content: bytes) -> Iterator[SheetRead]:
+    """Every recognised sheet as typed rows with the problems found reading it, each given as soon
+    as it is read (the largest sheet is read apart from the others, see upload_guard.SheetReader),
+    not in workbook order. Of several sheets of one kind, only the first (in workbook order) that
+    could be read counts: the others are not given. ``found_sheets`` gathers them.
+
+    Raises upload_guard.UploadRejected when the file as a whole cannot be read, possibly after
+    some sheets were given.
     """
-    read: dict[int, tuple[Sheet, SheetRows | None, list[Problem]]] = {}  # by place in the workbook
-    with contextlib.closing(read_sheets(content, lambda title: sheet_spec(title) is not None)) as sheets:
-        for raw in sheets:  # a sheet is converted while the worker reads the next one
-            sheet, sheet_problems = sheet_spec(raw.name), []
-            if raw.rows > settings.get("upload_max_rows"):
-                sheet_problems.append(Problem(raw.name, None, None, None, MSG["too_many_rows"].format(
-                    rows=settings.get("upload_max_rows"))))
-                read[raw.position] = (sheet, None, sheet_problems)
-                continue
-            columns = raw.columns
-            _fill_merged(columns, raw.rows, raw.merged)
-            for r, c in raw.formulas_without_value:
-                if r < raw.rows and c < len(columns):
-                    _writable(columns, c)[r] = FORMULA_WITHOUT_VALUE
-            read[raw.position] = (sheet, _read_sheet(sheet, raw.name, columns, raw.rows, sheet_problems),
-                                  sheet_problems)
+    reader = SheetReader(content, lambda title: sheet_spec(title) is not None)
+    waiting: dict[str, list[int]] = defaultdict(list)  # kind -> places of its sheets not given yet
+    for name in reader.names:
+        waiting[sheet_spec(name).name].append(reader.position[name])
+    arrived: dict[int, SheetRead] = {}
+    found: set[str] = set()
+
+    def ready(kind: str, final: bool = False) -> Iterator[SheetRead]:
+        """The sheets of ``kind`` that can be given now: each once every earlier sheet of its kind
+        has been (or, ``final``, when no more will come)."""
+        places = waiting[kind]
+        while places and (places[0] in arrived or final):
+            item = arrived.pop(places.pop(0), None)
+            if item is not None and kind not in found:
+                if item.rows is not None:
+                    found.add(kind)
+                yield item
+
+    with contextlib.closing(iter(reader)) as sheets:
+        for raw in sheets:  # a sheet is converted while the workers read the others
+            item = _convert(raw)
+            arrived[raw.position] = item
+            yield from ready(item.sheet.name)
+    for kind in list(waiting):  # a sheet the reader did not give (never seen) holds none back
+        yield from ready(kind, final=True)
+
+
+def found_sheets(read: list[SheetRead]) -> tuple[dict[str, SheetRows], list[Problem]]:
+    """The sheets given by ``read_workbook`` by kind, in workbook order, and the problems found
+    reading them, in workbook order too (a workbook without any recognised sheet is one)."""
     found: dict[str, SheetRows] = {}
     problems: list[Problem] = []
-    for position in sorted(read):  # in workbook order; of two sheets of one kind, the first counts
-        sheet, rows, sheet_problems = read[position]
-        if sheet.name in found:
-            continue
-        problems += sheet_problems
-        if rows is not None:
-            found[sheet.name] = rows
+    for item in sorted(read, key=lambda item: item.position):
+        problems += item.problems
+        if item.rows is not None:
+            found[item.sheet.name] = item.rows
     if not found:
         problems.append(Problem("工作簿", None, None, None, MSG["no_known_sheet"]))
     return found, problems
+
+
+def _convert(raw: RawSheet) -> SheetRead:
+    sheet, problems = sheet_spec(raw.name), []
+    if raw.rows > settings.get("upload_max_rows"):
+        problems.append(Problem(raw.name, None, None, None, MSG["too_many_rows"].format(
+            rows=settings.get("upload_max_rows"))))
+        return SheetRead(raw.position, sheet, None, problems)
+    columns = raw.columns
+    _fill_merged(columns, raw.rows, raw.merged)
+    for r, c in raw.formulas_without_value:
+        if r < raw.rows and c < len(columns):
+            _writable(columns, c)[r] = FORMULA_WITHOUT_VALUE
+    return SheetRead(raw.position, sheet, _read_sheet(sheet, raw.name, columns, raw.rows, problems), problems)
 
 
 def _writable(columns: list, c: int) -> list:

@@ -14,13 +14,14 @@ import difflib
 import functools
 import gc
 import hashlib
+import itertools
 import json
 import os
 import re
 import sys
 import threading
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -40,7 +41,17 @@ from sqlalchemy import (
 )
 
 from data_access import db
-from data_access.excel import LEDGER, SHEETS, Problem, SheetRows, norm, period_in_text, read_workbook
+from data_access.excel import (
+    LEDGER,
+    SHEETS,
+    Problem,
+    SheetRead,
+    SheetRows,
+    found_sheets,
+    norm,
+    period_in_text,
+    read_workbook,
+)
 from data_access.facts import rebuild_facts
 from data_access.models import (
     CHANNELS,
@@ -190,14 +201,17 @@ def _collector_paused():
 
 def _import(engine: Engine, content: bytes, file_name: str, year, month, region, user, dry_run,
             inspect) -> ImportResult:
-    try:
-        sheets, problems = read_workbook(content)
-    except UploadRejected as exc:
-        raise ImportRejected([Problem("文件", None, None, None, str(exc))]) from exc
-    period = resolve_period(year, month, sheets, file_name)
-    if period is None:
-        raise ImportRejected(problems + [Problem("工作簿", None, None, None, MSG["no_period"])])
-    year, month = period
+    arriving: Iterable[SheetRead] = _sheets(content)
+    if not (year and month):  # the period may come from any sheet's title: read them all first
+        arriving = list(arriving)
+        found, problems = found_sheets(arriving)
+        period = resolve_period(year, month, found, file_name)
+        if period is None:
+            raise ImportRejected(problems + [Problem("工作簿", None, None, None, MSG["no_period"])])
+        year, month = period
+    else:  # the first sheet before the database: a file that cannot be read is refused without it
+        first = list(itertools.islice(arriving, 1))
+        arriving = itertools.chain(first, arriving)
     sha = hashlib.sha256(content).hexdigest()
     with engine.connect() as conn, conn.begin() as transaction:
         if engine.dialect.name == "sqlite":
@@ -206,44 +220,42 @@ def _import(engine: Engine, content: bytes, file_name: str, year, month, region,
             db.bump_data_version(conn)
         names = _Names(conn)
         region_id = names.regions.get(norm(region)) if region else None
-        if region and region_id is None:
-            problems.append(Problem("工作簿", None, "县区", region, MSG["unknown_region"].format(value=region)
-                                    + names.suggest(region, names.regions)))
-        plan = _Plan(conn, names, year, month, region_id, region, problems)
-        plan.check(sheets)
+        region_problems = [Problem("工作簿", None, "县区", region, MSG["unknown_region"].format(value=region)
+                                   + names.suggest(region, names.regions))] if region and region_id is None else []
+        plan = _Plan(conn, names, year, month, region_id, region)
+        result = ImportResult(None, year, month, region, dry_run=dry_run)
+        batch = _Batch(conn, content, sha, file_name, user, region_id, year, month, result)
+        read: list[SheetRead] = []
+        for item in arriving:  # each sheet checked as soon as it is read
+            read.append(item)
+            if item.rows is None:
+                continue
+            plan.check(item.sheet.name, item.rows)
+            if item.sheet is LEDGER and not region_problems and not plan.problems \
+                    and not any(r.problems for r in read) and batch.open(early=True):
+                plan.write(batch.writer, result, projects_only=True)  # while the other sheets are read
+        plan.check_codes()
+        sheets, problems = found_sheets(read)
+        problems += region_problems + plan.problems
         if sheets and not any(s.rows for s in sheets.values()) and not problems:
             problems.append(Problem("工作簿", None, None, None, MSG["no_rows"]))
         if problems:
             order = {s.name: i for i, s in enumerate(SHEETS)}
             raise ImportRejected(sorted(problems, key=lambda p: (order.get(p.sheet, -1), p.row or 0)))
-        if engine.dialect.name == "postgresql":  # uploads for one region and period run one at a time
-            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": (region_id or 0) * 10**6 + year * 100 + month})
-        result = ImportResult(None, year, month, region, dry_run=dry_run,
-                              extra_columns=[c for s in sheets.values() for c in s.extra_columns])
-        same = conn.execute(select(ImportBatch.id).where(
-            ImportBatch.file_sha256 == sha, ImportBatch.status == "active", ImportBatch.year == year,
-            ImportBatch.month == month, _region_is(region_id))).scalar()
-        if same is not None:
-            result.batch_id, result.unchanged = same, True
+        result.extra_columns = [c for s in sheets.values() for c in s.extra_columns]
+        if not batch.open():  # the same file is already imported
             transaction.rollback()
             return result
-        earlier = conn.execute(select(ImportBatch.id).where(
-            ImportBatch.status == "active", ImportBatch.year == year, ImportBatch.month == month,
-            _region_is(region_id))).scalars().all()
-        for batch in earlier:
-            _rollback(conn, batch, "superseded")
-            result.superseded = batch
-        batch_id = conn.execute(insert(ImportBatch).values(
-            uploaded_by=user, file_name=file_name, file_sha256=sha, region_id=region_id, year=year, month=month,
-            created_at=dt.datetime.now(), row_count=sum(len(s.rows) for s in sheets.values()), status="active",
-        )).inserted_primary_key[0]
-        conn.execute(insert(ImportFile).values(batch_id=batch_id, content=content))
-        result.batch_id = batch_id
-        touched = plan.write(_Writer(conn, batch_id), result)
+        if result.superseded is not None:  # rows may name a project only the superseded batches had
+            plan.check_codes()
+            if plan.problems:
+                raise ImportRejected(plan.problems)
+        touched = plan.write(batch.writer, result)
         rebuild_facts(conn, touched)
         result.touched_regions = touched
-        conn.execute(update(ImportBatch).where(ImportBatch.id == batch_id)
-                     .values(summary=json.dumps(dict(result.counts), ensure_ascii=False)))
+        conn.execute(update(ImportBatch).where(ImportBatch.id == result.batch_id).values(
+            row_count=sum(len(s.rows) for s in sheets.values()),
+            summary=json.dumps(dict(result.counts), ensure_ascii=False)))
         if engine.dialect.name != "sqlite":
             db.bump_data_version(conn)
         if inspect is not None:
@@ -255,6 +267,60 @@ def _import(engine: Engine, content: bytes, file_name: str, year, month, region,
             print("HOLD", flush=True)
             sys.stdin.readline()
     return result
+
+
+def _sheets(content: bytes) -> Iterator[SheetRead]:
+    try:
+        yield from read_workbook(content)
+    except UploadRejected as exc:
+        raise ImportRejected([Problem("文件", None, None, None, str(exc))]) from exc
+
+
+class _Batch:
+    """The batch an import writes, opened (``open``) once every row is known to be valid, or before
+    (``open(early=True)``) so that rows can be written while the rest of the file is read. Opening
+    takes the region and period's lock (PostgreSQL), finds an identical earlier import (then
+    nothing is written), supersedes the earlier batches of the region and period, and records the
+    batch and the file."""
+
+    def __init__(self, conn: Connection, content: bytes, sha: str, file_name: str, user: str, region_id,
+                 year: int, month: int, result: ImportResult):
+        self.conn, self.content, self.sha, self.file_name, self.user = conn, content, sha, file_name, user
+        self.region_id, self.year, self.month, self.result = region_id, year, month, result
+        self.writer: _Writer | None = None
+
+    def open(self, early: bool = False) -> bool:
+        """Whether rows are to be written now: not when this very file is imported already, nor
+        ``early`` when an earlier batch is to be superseded (the rows are checked against the data
+        as it is before that, as they would be without writing early)."""
+        if self.writer is not None or self.result.unchanged:
+            return not self.result.unchanged
+        conn, result, region_id = self.conn, self.result, self.region_id
+        if conn.dialect.name == "postgresql":  # uploads for one region and period run one at a time
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"),
+                         {"k": (region_id or 0) * 10**6 + self.year * 100 + self.month})
+        same = conn.execute(select(ImportBatch.id).where(
+            ImportBatch.file_sha256 == self.sha, ImportBatch.status == "active", ImportBatch.year == self.year,
+            ImportBatch.month == self.month, _region_is(region_id))).scalar()
+        if same is not None:
+            result.batch_id, result.unchanged = same, True
+            return False
+        earlier = conn.execute(select(ImportBatch.id).where(
+            ImportBatch.status == "active", ImportBatch.year == self.year, ImportBatch.month == self.month,
+            _region_is(region_id))).scalars().all()
+        if earlier and early:
+            return False
+        for batch in earlier:
+            _rollback(conn, batch, "superseded")
+            result.superseded = batch
+        batch_id = conn.execute(insert(ImportBatch).values(
+            uploaded_by=self.user, file_name=self.file_name, file_sha256=self.sha, region_id=region_id,
+            year=self.year, month=self.month, created_at=dt.datetime.now(), row_count=0, status="active",
+        )).inserted_primary_key[0]
+        conn.execute(insert(ImportFile).values(batch_id=batch_id, content=self.content))
+        result.batch_id = batch_id
+        self.writer = _Writer(conn, batch_id)
+        return True
 
 
 def _region_is(region_id):
@@ -284,19 +350,31 @@ class _Names:
 
 
 class _Plan:
-    """Checks every row against the configuration and the rules, then writes them."""
+    """Checks every row against the configuration and the rules, sheet by sheet as they are read,
+    then writes them."""
 
-    def __init__(self, conn, names: _Names, year, month, region_id, region_name, problems):
+    CHECKS = ("项目台账", "到位资金明细", "年度目标", "驻点招商", "问题台账", "项目编号")
+
+    def __init__(self, conn, names: _Names, year, month, region_id, region_name):
         self.conn, self.names, self.year, self.month = conn, names, year, month
-        self.region_id, self.region_name, self.problems = region_id, region_name, problems
+        self.region_id, self.region_name = region_id, region_name
+        self.found: dict[str, list[Problem]] = {name: [] for name in self.CHECKS}
+        self.checking = self.CHECKS[0]
         self.projects: list[tuple[int, dict]] = []
         self.funds: list[tuple[int, dict]] = []
         self.targets: list[dict] = []
         self.resident: list[dict] = []
         self.issues: list[dict] = []
+        self.known_codes: dict[str, dict] = {}
+        self.written: dict | None = None  # what writing the projects left for the rest
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Every problem found so far, in the order of a check of the sheets one after the other."""
+        return [p for name in self.CHECKS for p in self.found[name]]
 
     def bad(self, sheet, row, column, value, message):
-        self.problems.append(Problem(sheet, row, column, value, message))
+        self.found[self.checking].append(Problem(sheet, row, column, value, message))
 
     def _region(self, sheet, row, value, allow_city=False):
         if value is None:
@@ -316,18 +394,18 @@ class _Plan:
         if value is not None and value not in choices:
             self.bad(sheet, row, column, value, MSG["bad_choice"].format(value=value, choices="、".join(choices)))
 
-    def check(self, sheets: dict[str, SheetRows]):
-        for name, method in (("项目台账", self._check_ledger), ("到位资金明细", None),
-                             ("年度目标", self._check_targets), ("驻点招商", self._check_resident),
-                             ("问题台账", self._check_issues)):
-            if name not in sheets:
-                continue
-            if method is None:  # the longest sheet by far: one loop, no call per row
-                self._check_funds(name, sheets[name].rows)
-                continue
-            for excel_row, row in sheets[name].rows:
-                method(name, excel_row, row)
-        self._check_codes()
+    def check(self, name: str, sheet: SheetRows):
+        """Check the rows of sheet kind ``name``; for the ledger, also its project codes."""
+        self.checking = name
+        if name == "到位资金明细":  # the longest sheet by far: one loop, no call per row
+            self._check_funds(name, sheet.rows)
+            return
+        method = {"项目台账": self._check_ledger, "年度目标": self._check_targets, "驻点招商": self._check_resident,
+                  "问题台账": self._check_issues}[name]
+        for excel_row, row in sheet.rows:
+            method(name, excel_row, row)
+        if name == "项目台账":
+            self._unique_codes()
 
     def _check_ledger(self, s, r, row):
         row["region_id"] = self._region(s, r, row["region"])
@@ -368,7 +446,9 @@ class _Plan:
             row["code"] = f"{region}-{norm(row['name'])}"
         self.projects.append((r, row))
 
-    def _check_codes(self):
+    def _unique_codes(self):
+        """One row per project code: identical duplicates count once, conflicting ones are reported."""
+        self.checking = "项目编号"
         seen: dict[str, tuple[int, dict]] = {}
         unique = []
         for r, row in self.projects:
@@ -381,7 +461,11 @@ class _Plan:
             seen[code] = (r, row)
             unique.append((r, row))
         self.projects = unique
-        codes_in_file = set(seen)
+
+    def check_codes(self):
+        """Once every sheet is checked: the projects that funds and problems rows name exist."""
+        self.checking = "项目编号"
+        codes_in_file = {row.get("code") for _, row in self.projects}
         for _, row in self.funds:
             if row.get("code") is None and row.get("name") and row.get("region"):
                 region = self.names.region_names.get(self.names.regions.get(norm(row["region"])), row["region"])
@@ -431,13 +515,47 @@ class _Plan:
             self.bad(s, r, "办结日期", None, MSG["closed_needs_date"])
         self.issues.append(row)
 
-    def write(self, w: _Writer, result: ImportResult) -> set[int]:
-        """Write every planned row in bulk; returns the ids of regions whose figures may have changed."""
+    def write(self, w: _Writer, result: ImportResult, projects_only: bool = False) -> set[int]:
+        """Write every planned row in bulk (the projects alone with ``projects_only``: the other
+        rows follow in a later call); returns the ids of regions whose figures may have changed."""
+        if self.written is None:
+            self.written = self._write_projects(w, result)
+        if projects_only:
+            return set()
+        ids, region_of, touched, new_ids = (self.written[k] for k in ("ids", "region_of", "touched", "new_ids"))
+        ids |= {code: p["id"] for code, p in self.known_codes.items()}
+        region_of |= {code: p["region_id"] for code, p in self.known_codes.items()}
+        region_of |= {row["code"]: row["region_id"] for _, row in self.projects}
+
+        # (project_id, year, month) -> (amount,); the ledger column is the reporting month
+        funds = {(ids[row["code"]], row["year"], row["month"]): (row["amount"],) for _, row in self.funds}
+        touched |= {region_of[code] for code in {row["code"] for _, row in self.funds}}
+        for _, row in self.projects:
+            if row.get("month_funds") is not None:
+                funds[(ids[row["code"]], self.year, self.month)] = (row["month_funds"],)
+        # a project inserted just now has no funds rows yet: no need to look for them
+        result.counts["funds_rows"] += w.upsert("funds", funds, ("amount",), result._funds_written, new=new_ids)
+        result._code_of = {pid: code for code, pid in ids.items()}
+        result.counts["targets"] += w.upsert_many("annual_target", self.targets)
+        result.counts["resident_rows"] += w.upsert_many("resident_activity", [
+            {f: row[f] for f in ("team", "year", "month", "region_id", "contacted", "visited", "intended_count",
+                                 "intended_amount")} for row in self.resident])
+        result.counts["problem_rows"] += w.upsert_many("enterprise_problem", [
+            {"enterprise": row["enterprise"], "description": row["description"], "raised_on": row["raised_on"],
+             "project_id": ids.get(row.get("code")), "region_id": row["region_id"], "unit": row.get("unit"),
+             "status": row["status"], "closed_on": row.get("closed_on")} for row in self.issues])
+        w.flush()
+        touched.discard(None)
+        return touched
+
+    def _write_projects(self, w: _Writer, result: ImportResult) -> dict:
+        """Insert and update the ledger's projects and their stage history; the ids, regions and
+        touched regions so far, for the rest."""
         touched: set[int] = set()
         period_end = dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
         existing = _lookup_projects(self.conn, {row["code"] for _, row in self.projects})
-        ids = {code: p["id"] for code, p in (existing | self.known_codes).items()}
-        region_of = {code: p["region_id"] for code, p in (existing | self.known_codes).items()}
+        ids = {code: p["id"] for code, p in existing.items()}
+        region_of = {code: p["region_id"] for code, p in existing.items()}
         new_rows, changed, stage_rows = [], [], []
         for _, row in self.projects:
             values = {f: row.get(f) for f in PROJECT_FIELDS} | {"is_manufacturing": bool(row["is_manufacturing"])}
@@ -465,29 +583,7 @@ class _Plan:
         result.counts["new_projects"] += len(new_rows)
         result.counts["updated_projects"] += len(changed)
         result.counts["stage_changes"] += len(stage_rows) - len(new_rows)
-        region_of |= {row["code"]: row["region_id"] for _, row in self.projects}
-
-        # (project_id, year, month) -> (amount,); the ledger column is the reporting month
-        funds = {(ids[row["code"]], row["year"], row["month"]): (row["amount"],) for _, row in self.funds}
-        touched |= {region_of[code] for code in {row["code"] for _, row in self.funds}}
-        for _, row in self.projects:
-            if row.get("month_funds") is not None:
-                funds[(ids[row["code"]], self.year, self.month)] = (row["month_funds"],)
-        # a project inserted just now has no funds rows yet: no need to look for them
-        result.counts["funds_rows"] += w.upsert("funds", funds, ("amount",), result._funds_written,
-                                                new={ids[r["code"]] for r in new_rows})
-        result._code_of = {pid: code for code, pid in ids.items()}
-        result.counts["targets"] += w.upsert_many("annual_target", self.targets)
-        result.counts["resident_rows"] += w.upsert_many("resident_activity", [
-            {f: row[f] for f in ("team", "year", "month", "region_id", "contacted", "visited", "intended_count",
-                                 "intended_amount")} for row in self.resident])
-        result.counts["problem_rows"] += w.upsert_many("enterprise_problem", [
-            {"enterprise": row["enterprise"], "description": row["description"], "raised_on": row["raised_on"],
-             "project_id": ids.get(row.get("code")), "region_id": row["region_id"], "unit": row.get("unit"),
-             "status": row["status"], "closed_on": row.get("closed_on")} for row in self.issues])
-        w.flush()
-        touched.discard(None)
-        return touched
+        return {"ids": ids, "region_of": region_of, "touched": touched, "new_ids": {ids[r["code"]] for r in new_rows}}
 
 
 PROJECT_FIELDS = ("name", "investor", "region_id", "chain_id", "is_manufacturing", "is_top500", "is_little_giant",

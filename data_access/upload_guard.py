@@ -192,34 +192,59 @@ def _check_parts(archive: zipfile.ZipFile, sheets: dict[str, str]) -> dict[str, 
     return formulas
 
 
-def read_sheets(content: bytes, wanted: Callable[[str], bool]) -> Iterator[RawSheet]:
-    """Check ``content`` and read the worksheets whose name ``wanted(name)`` accepts, each given as
-    soon as the worker (a child process with memory and time limits) has read it: the largest
-    first, so that converting it here overlaps with the worker reading the others (``position`` is
-    the sheet's place in the workbook). Raises UploadRejected for anything unreadable, possibly
-    after some sheets were given: use the sheets only once the iteration has ended."""
-    archive, parts = _open(content)
-    position = {name: i for i, name in enumerate(parts)}
-    sizes = {i.filename: i.file_size for i in archive.infolist()}
-    names = sorted((name for name in parts if wanted(name)), key=lambda name: -sizes.get(parts[name], 0))
-    worker = _Worker(content, names) if names else None
-    try:
-        formulas = _check_parts(archive, parts)
-        if worker is None:
+class SheetReader:
+    """Reads the worksheets of an upload whose name ``wanted(name)`` accepts.
+
+    Constructing it refuses (UploadRejected) a file that is not an .xlsx of an acceptable size;
+    ``names`` are then the worksheets to read, in workbook order, and ``position`` every sheet's
+    place in the workbook. Iterating starts the reading: the largest sheet in one worker process,
+    the others in a second one (each a child process with the memory limit, both within the time
+    limit), while this process checks every part of the file (DTDs, declared sizes, formulas
+    without a value); each sheet is given as soon as it is read, so that converting one overlaps
+    with reading the others. Raises UploadRejected for anything unreadable, possibly after some
+    sheets were given: use them only once the iteration has ended."""
+
+    def __init__(self, content: bytes, wanted: Callable[[str], bool]):
+        self.content = content
+        self.archive, self.parts = _open(content)
+        self.position = {name: i for i, name in enumerate(self.parts)}
+        self.names = [name for name in self.parts if wanted(name)]
+
+    def __iter__(self) -> Iterator[RawSheet]:
+        if not self.names:
+            _check_parts(self.archive, self.parts)
             return
-        for name, rows, columns, merged in worker.sheets():
-            yield RawSheet(name, position[name], rows, columns, merged, formulas.get(name, set()))
-    finally:
-        if worker is not None:
-            worker.stop()
+        sizes = {i.filename: i.file_size for i in self.archive.infolist()}
+        largest = max(self.names, key=lambda name: sizes.get(self.parts[name], 0))
+        rest = [name for name in self.names if name != largest]
+        deadline = time.monotonic() + settings.get("parse_timeout_seconds")
+        frames: queue.Queue = queue.Queue()
+        workers = [_Worker(self.content, group, frames) for group in ([largest], rest) if group]
+        try:
+            formulas = _check_parts(self.archive, self.parts)
+            running = len(workers)
+            while running:
+                try:
+                    worker, payload = frames.get(timeout=max(0.0, deadline - time.monotonic()))
+                except queue.Empty:
+                    raise UploadRejected(MSG["file_timeout"]) from None
+                if payload is None:
+                    worker.finish(deadline)
+                    running -= 1
+                    continue
+                name, rows, columns, merged = pickle.loads(payload)
+                yield RawSheet(name, self.position[name], rows, columns, merged, formulas.get(name, set()))
+        finally:
+            for worker in workers:
+                worker.stop()
 
 
 class _Worker:
-    """``python -m data_access.upload_worker`` on ``content``, with the memory limit; the time limit
-    counts from the start. The sheets come out on a thread, so this process checks the file
-    meanwhile and handles each sheet as it arrives."""
+    """``python -m data_access.upload_worker`` reading the sheets ``names`` of ``content`` with the
+    memory limit. Its sheets are put on ``frames`` as (worker, pickled sheet) by a thread, then
+    (worker, None) once it has ended."""
 
-    def __init__(self, content: bytes, names: list[str]):
+    def __init__(self, content: bytes, names: list[str], frames: queue.Queue):
         limit = settings.get("parse_memory_mb") * 1024 * 1024
 
         def limit_memory():  # runs in the child before it starts
@@ -230,17 +255,15 @@ class _Worker:
         with tempfile.TemporaryFile() as upload:
             upload.write(content)
             upload.seek(0)
-            self.deadline = time.monotonic() + settings.get("parse_timeout_seconds")
             self.proc = subprocess.Popen([sys.executable, "-m", "data_access.upload_worker", json.dumps(names)],
                                          stdin=upload, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                          preexec_fn=limit_memory)
         with contextlib.suppress(AttributeError, OSError):  # Linux: fewer, larger reads (same reason)
             fcntl.fcntl(self.proc.stdout.fileno(), fcntl.F_SETPIPE_SZ, 1024 * 1024)
-        self.frames: queue.Queue = queue.Queue()
-        self.thread = threading.Thread(target=self._pump, daemon=True)
+        self.thread = threading.Thread(target=self._pump, args=(frames,), daemon=True)
         self.thread.start()
 
-    def _pump(self) -> None:
+    def _pump(self, frames: queue.Queue) -> None:
         try:
             out = self.proc.stdout
             while len(head := out.read(8)) == 8:
@@ -248,29 +271,15 @@ class _Worker:
                 payload = out.read(size)
                 if len(payload) != size:  # cut short: the worker died; its exit status tells why
                     break
-                self.frames.put(payload)
+                frames.put((self, payload))
         finally:
-            self.frames.put(None)
+            frames.put((self, None))
 
-    def _remaining(self) -> float:
-        return max(0.0, self.deadline - time.monotonic())
-
-    def sheets(self) -> Iterator[tuple]:
-        """(name, rows, columns, merged ranges) per sheet; raises UploadRejected when the worker
-        fails or runs out of time."""
-        while True:
-            try:
-                payload = self.frames.get(timeout=self._remaining())
-            except queue.Empty:
-                self.stop()
-                raise UploadRejected(MSG["file_timeout"]) from None
-            if payload is None:
-                break
-            yield pickle.loads(payload)
+    def finish(self, deadline: float) -> None:
+        """Wait for the worker to end (its output has); UploadRejected unless it succeeded."""
         try:
-            returncode = self.proc.wait(timeout=self._remaining())
+            returncode = self.proc.wait(timeout=max(0.0, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
-            self.stop()
             raise UploadRejected(MSG["file_timeout"]) from None
         if returncode != 0:
             reason = self.proc.stderr.read().decode("utf-8", "replace").strip().splitlines()[-1:] or [""]

@@ -193,3 +193,19 @@ def test_dry_run_lists_every_change_for_the_preview(engine, regions):
     assert result.funds_changes == [  # 0.125 shows rounded half up
         {"项目编号": "V1", "年份": 2023, "月份": 4, "原值(亿元)": "0.13", "新值(亿元)": "0.20"},
         {"项目编号": "V1", "年份": 2023, "月份": 6, "原值(亿元)": "", "新值(亿元)": "0.70"}]
+
+
+def test_correction_cannot_name_a_project_only_the_superseded_upload_had(engine, regions):
+    funds_head = ["项目编号", "年份", "月份", "到位资金(亿元)"]
+    first = workbook({"项目台账": [LEDGER_HEAD, ledger_row("X1", "东城区", 1, D(2023, 3, 5)),
+                                ledger_row("X2", "东城区", 2, D(2023, 3, 5))]})
+    corrected = workbook({"项目台账": [LEDGER_HEAD, ledger_row("X1", "东城区", 1, D(2023, 3, 5))],
+                          "到位资金明细": [funds_head, ["X2", 2023, 4, 0.5]]})
+    import_workbook(engine, first, "a.xlsx", 2023, 5)
+    with pytest.raises(ImportRejected) as err:  # X2 goes with the upload it corrects (this used to fail on a key)
+        import_workbook(engine, corrected, "b.xlsx", 2023, 5)
+    assert [str(p) for p in err.value.problems] == [
+        "到位资金明细 第2行【项目编号】“X2” 找不到项目“X2”(项目编号须已在项目台账中)"]
+    assert count(engine, Project) == 2
+    with engine.connect() as conn:
+        assert [b["status"] for b in list_batches(conn)] == ["active"]

@@ -235,10 +235,10 @@ def test_a_reader_crash_ends_as_a_rejection(case):
     content = WORKER_CASES[case][0]()
     assert upload_guard.inspect(content) == {}  # nothing declared looks wrong
     with pytest.raises(upload_guard.UploadRejected) as err:
-        list(upload_guard.read_sheets(content, lambda name: True))
+        list(upload_guard.SheetReader(content, lambda name: True))
     assert str(err.value) == MSG["file_crashed"]
     # this process is alive and the worker still reads the next upload
-    assert [s.name for s in upload_guard.read_sheets(good_ledger(), lambda name: True)] == ["项目台账"]
+    assert [s.name for s in upload_guard.SheetReader(good_ledger(), lambda name: True)] == ["项目台账"]
 
 
 def test_every_bad_file_is_rejected_by_the_importer_and_nothing_is_written(engine, regions, monkeypatch, subtests):
