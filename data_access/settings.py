@@ -57,9 +57,9 @@ SETTINGS = [
             "beyond it the file is treated as a decompression bomb", int),
     Setting("upload_max_rows", "200000", "Upload: most rows in one sheet", int),
     Setting("upload_max_columns", "200", "Upload: most columns in one sheet", int),
-    Setting("parse_memory_mb", "2048", "Upload: memory limit of the worker process that reads a workbook, in MB",
-            int),
-    Setting("parse_timeout_seconds", "60", "Upload: time limit of the worker process that reads a workbook", int),
+    Setting("parse_memory_mb", "2048", "Upload: memory limit of each worker process that reads a workbook (two "
+            "per upload: the largest sheet, the others), in MB", int),
+    Setting("parse_timeout_seconds", "60", "Upload: time limit of the worker processes that read a workbook", int),
 ]
 
 _BY_NAME = {s.name: s for s in SETTINGS}
