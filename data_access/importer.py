@@ -240,8 +240,7 @@ def _import(engine: Engine, content: bytes, file_name: str, year, month, region,
         if sheets and not any(s.rows for s in sheets.values()) and not problems:
             problems.append(Problem("工作簿", None, None, None, MSG["no_rows"]))
         if problems:
-            order = {s.name: i for i, s in enumerate(SHEETS)}
-            raise ImportRejected(sorted(problems, key=lambda p: (order.get(p.sheet, -1), p.row or 0)))
+            raise _rejection(problems)
         result.extra_columns = [c for s in sheets.values() for c in s.extra_columns]
         if not batch.open():  # the same file is already imported
             transaction.rollback()
@@ -249,7 +248,7 @@ def _import(engine: Engine, content: bytes, file_name: str, year, month, region,
         if result.superseded is not None:  # rows may name a project only the superseded batches had
             plan.check_codes()
             if plan.problems:
-                raise ImportRejected(plan.problems)
+                raise _rejection(plan.problems)
         touched = plan.write(batch.writer, result)
         rebuild_facts(conn, touched)
         result.touched_regions = touched
@@ -267,6 +266,12 @@ def _import(engine: Engine, content: bytes, file_name: str, year, month, region,
             print("HOLD", flush=True)
             sys.stdin.readline()
     return result
+
+
+def _rejection(problems: list[Problem]) -> ImportRejected:
+    """The problems in sheet order (the template's), then by row."""
+    order = {s.name: i for i, s in enumerate(SHEETS)}
+    return ImportRejected(sorted(problems, key=lambda p: (order.get(p.sheet, -1), p.row or 0)))
 
 
 def _sheets(content: bytes) -> Iterator[SheetRead]:

@@ -183,8 +183,8 @@ def test_dry_run_lists_every_change_for_the_preview(engine, regions):
                                ledger_row("V2", "西城区", 3, D(2023, 6, 9))],
                      "到位资金明细": [["项目编号", "年份", "月份", "到位资金(亿元)"], ["V1", 2023, 4, 0.2]]})
     result = import_workbook(engine, june, "june.xlsx", 2023, 6, dry_run=True)
-    assert result.new_projects == [{"项目编号": "V2", "项目名称": "V2项目", "项目阶段": "签约", "签约日期": "2023-06-09",
-                                    "合同投资额(亿元)": "3.00"}]
+    assert result.new_projects == [{"项目编号": "V2", "项目名称": "V2项目", "项目阶段": "签约",
+                                    "签约日期": "2023-06-09", "合同投资额(亿元)": "3.00"}]
     assert result.changes == [
         {"项目编号": "V1", "项目名称": "V1项目", "字段": "项目阶段", "原值": "签约", "新值": "开工"},
         {"项目编号": "V1", "项目名称": "V1项目", "字段": "合同投资额(亿元)", "原值": "2.00", "新值": "2.50"},
