@@ -286,7 +286,7 @@ def _read_sheet(sheet: Sheet, title: str, columns: list, rows: int, problems: li
     """The rows below the sheet's header as typed values; problems are appended to ``problems``.
 
     Works a column at a time: the cells a reader gives for a well-formed upload are converted in one
-    loop per column (``_parse_fast``); the others go through ``_parse`` once the rows to skip (empty,
+    pass per column (``_ColumnRead``); the others go through ``_parse`` once the rows to skip (empty,
     合计, 填报人 …) are known."""
     header_idx, mapping = _find_header(sheet, columns, rows)
     out = SheetRows(sheet)
@@ -345,7 +345,8 @@ def _skipped_rows(columns: list, first: int, count: int, read: list[_ColumnRead]
             v = cells[n]
             if v is None or v == "":
                 still.append(n)
-            elif type(v) is str and ((c := v[0]) in SKIP_INITIALS or c.isspace() and v.lstrip()[:1] in SKIP_INITIALS) \
+            elif type(v) is str \
+                    and ((c := v[0]) in SKIP_INITIALS or (c.isspace() and v.lstrip()[:1] in SKIP_INITIALS)) \
                     and (norm(v) in SUMMARY_WORDS or norm(v).startswith(prefixes)):
                 skip.add(n)
         pending = still
