@@ -13,13 +13,17 @@ for PostgreSQL every table of the given database is dropped first) with the coun
 
 - a dry run (what the upload page's preview does), which also warms the process up, then
 - the real, committed import, timed as a whole and by phase: read (``data_access.excel.read_workbook``:
-  the upload checks, the reader worker process and the typed rows), validate (``_Plan.check``), write
-  rows (``_Plan.write``), rebuild ``monthly_fact``, and the rest (names, the archived file, commit).
+  the upload checks, waiting for the reader workers and the typed rows), validate (``_Plan.check`` and
+  ``_Plan.check_codes``), write rows (``_Plan.write``), rebuild ``monthly_fact``, and the rest (names,
+  the archived file, commit). The importer checks and writes the sheets read first while the workers
+  read the others, so the phases interleave; each is the sum of the time spent in it.
 
-The phases are timed by wrapping those functions at run time; nothing in data_access/ is changed.
+The phases are timed by wrapping those functions at run time (read_workbook gives the sheets one by
+one: the time of each step counts); nothing in data_access/ is changed.
 Peak memory is ``ru_maxrss`` of the importing process (over the dry run and the real import; its
 baseline after start-up is shown too) and of its children: the reader worker, run once on the file
-while the importing process is still small (see ``measure``). Generating the workbook and the plain
+reading every sheet (an import splits them between two workers, each below that) while the importing
+process is still small (see ``measure``). Generating the workbook and the plain
 reads run in a child process too, so this process stays small and no child inherits its size.
 The total is compared with the fastest plain read of the same file (python-calamine reading every
 sheet to Python objects; openpyxl read_only ``iter_rows(values_only=True)``), best of
@@ -34,6 +38,7 @@ import bisect
 import calendar
 import cProfile
 import datetime as dt
+import inspect
 import io
 import json
 import math
@@ -210,10 +215,11 @@ def measure(kind: str, file: Path, regions: list[str], sqlite_path: str, pg_url:
     """Dry run, then the real import of ``file`` on a fresh ``kind`` database; timings in seconds.
 
     Runs in a process of its own. First, while this process is still small, it runs the reader
-    worker once on the file exactly as ``upload_guard.read_raw`` does (forked, so the worker's
-    ``ru_maxrss`` starts from this process's current size, not from its own): that is the
-    worker's peak. (During the import the worker forks from a process holding the earlier rows,
-    and Linux counts those inherited pages in the child's ``ru_maxrss``.)"""
+    worker once on the file, reading every sheet (``upload_guard.SheetReader`` starts it the same
+    way, forked, so the worker's ``ru_maxrss`` starts from this process's current size, not from
+    its own): that is the peak of a worker (an import's two workers each read a part). (During
+    the import the workers fork from a process holding the earlier rows, and Linux counts those
+    inherited pages in the child's ``ru_maxrss``.)"""
     content = file.read_bytes()
     worker = subprocess.run([sys.executable, "-m", "data_access.upload_worker"], input=content,
                             capture_output=True, cwd=ROOT, preexec_fn=_fork_not_vfork)
@@ -243,13 +249,26 @@ def measure(kind: str, file: Path, regions: list[str], sqlite_path: str, pg_url:
             def wrapper(*args, **kwargs):
                 start = time.perf_counter()
                 try:
-                    return fn(*args, **kwargs)
+                    result = fn(*args, **kwargs)
                 finally:
                     phases[name] += time.perf_counter() - start
+                return timed_steps(name, result) if inspect.isgenerator(result) else result
             return wrapper
+
+        def timed_steps(name, steps):
+            while True:
+                start = time.perf_counter()
+                try:
+                    item = next(steps)
+                except StopIteration:
+                    return
+                finally:
+                    phases[name] += time.perf_counter() - start
+                yield item
 
         importer.read_workbook = timed("read", importer.read_workbook)
         importer._Plan.check = timed("validate", importer._Plan.check)
+        importer._Plan.check_codes = timed("validate", importer._Plan.check_codes)
         importer._Plan.write = timed("write", importer._Plan.write)
         importer.rebuild_facts = timed("facts", importer.rebuild_facts)
 

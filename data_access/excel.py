@@ -4,19 +4,24 @@ Knows nothing of the database: the importer checks names against the configurati
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
+from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from data_access import settings
-from data_access.upload_guard import read_raw
+from data_access.upload_guard import RawSheet, SheetReader
 from labels import MSG, TEMPLATE_EXAMPLE_PREFIX
 
 FULLWIDTH = str.maketrans("０１２３４５６７８９．，－（）：　", "0123456789.,-(): ")
 BRACKETS = str.maketrans("（）　", "() ")
 WAN_PER_YI = Decimal(10000)
 CENT = Decimal("0.0001")
+# amounts from here up take the checked path of _parse: past 1e24, 4 decimals overflow Decimal's 28 digits
+HUGE = 1e15
 SUMMARY_WORDS = ("合计", "小计", "总计")
 FOOTER_PREFIXES = ("填报人", "联系电话", "审核人", "填表人", "负责人")
 SKIP_INITIALS = {w[0] for w in (*SUMMARY_WORDS, *FOOTER_PREFIXES, "示例")}
@@ -169,42 +174,98 @@ def sheet_spec(title: str) -> Sheet | None:
     return next((s for s in SHEETS if norm(title) in (s.name, *s.aliases)), None)
 
 
-def read_workbook(content: bytes) -> tuple[dict[str, SheetRows], list[Problem]]:
-    """Every recognised sheet as typed rows, and every problem found while reading them.
+@dataclass
+class SheetRead:
+    """One recognised sheet as read: its place in the workbook, its kind, its typed rows (None when
+    it has too many rows to read) and the problems found reading it."""
+    position: int
+    sheet: Sheet
+    rows: SheetRows | None
+    problems: list[Problem]
 
-    Raises upload_guard.UploadRejected when the file as a whole cannot be read.
+
+def read_workbook(content: bytes) -> Iterator[SheetRead]:
+    """Every recognised sheet as typed rows with the problems found reading it, each given as soon
+    as it is read (the largest sheet is read apart from the others, see upload_guard.SheetReader),
+    not in workbook order. Of several sheets of one kind, only the first (in workbook order) that
+    could be read counts: the others are not given. ``found_sheets`` gathers them.
+
+    Raises upload_guard.UploadRejected when the file as a whole cannot be read, possibly after
+    some sheets were given.
     """
-    raw = read_raw(content, lambda title: sheet_spec(title) is not None)
+    reader = SheetReader(content, lambda title: sheet_spec(title) is not None)
+    waiting: dict[str, list[int]] = defaultdict(list)  # kind -> places of its sheets not given yet
+    for name in reader.names:
+        waiting[sheet_spec(name).name].append(reader.position[name])
+    arrived: dict[int, SheetRead] = {}
+    found: set[str] = set()
+
+    def ready(kind: str, final: bool = False) -> Iterator[SheetRead]:
+        """The sheets of ``kind`` that can be given now: each once every earlier sheet of its kind
+        has been (or, ``final``, when no more will come)."""
+        places = waiting[kind]
+        while places and (places[0] in arrived or final):
+            item = arrived.pop(places.pop(0), None)
+            if item is not None and kind not in found:
+                if item.rows is not None:
+                    found.add(kind)
+                yield item
+
+    with contextlib.closing(iter(reader)) as sheets:
+        for raw in sheets:  # a sheet is converted while the workers read the others
+            item = _convert(raw)
+            arrived[raw.position] = item
+            yield from ready(item.sheet.name)
+    for kind in list(waiting):  # a sheet the reader did not give (never seen) holds none back
+        yield from ready(kind, final=True)
+
+
+def found_sheets(read: list[SheetRead]) -> tuple[dict[str, SheetRows], list[Problem]]:
+    """The sheets given by ``read_workbook`` by kind, in workbook order, and the problems found
+    reading them, in workbook order too (a workbook without any recognised sheet is one)."""
     found: dict[str, SheetRows] = {}
     problems: list[Problem] = []
-    for title, rows in raw.sheets.items():
-        sheet = sheet_spec(title)
-        if sheet.name in found:
-            continue
-        if len(rows) > settings.get("upload_max_rows"):
-            problems.append(Problem(title, None, None, None, MSG["too_many_rows"].format(
-                rows=settings.get("upload_max_rows"))))
-            continue
-        _fill_merged(rows, raw.merged.get(title, []))
-        for r, c in raw.formulas_without_value.get(title, ()):
-            if r < len(rows) and c < len(rows[r]):
-                rows[r][c] = FORMULA_WITHOUT_VALUE
-        found[sheet.name] = _read_sheet(sheet, title, rows, problems)
+    for item in sorted(read, key=lambda item: item.position):
+        problems += item.problems
+        if item.rows is not None:
+            found[item.sheet.name] = item.rows
     if not found:
         problems.append(Problem("工作簿", None, None, None, MSG["no_known_sheet"]))
     return found, problems
 
 
-def _fill_merged(rows: list[list], ranges) -> None:
+def _convert(raw: RawSheet) -> SheetRead:
+    sheet, problems = sheet_spec(raw.name), []
+    if raw.rows > settings.get("upload_max_rows"):
+        problems.append(Problem(raw.name, None, None, None, MSG["too_many_rows"].format(
+            rows=settings.get("upload_max_rows"))))
+        return SheetRead(raw.position, sheet, None, problems)
+    columns = raw.columns
+    _fill_merged(columns, raw.rows, raw.merged)
+    for r, c in raw.formulas_without_value:
+        if r < raw.rows and c < len(columns):
+            _writable(columns, c)[r] = FORMULA_WITHOUT_VALUE
+    return SheetRead(raw.position, sheet, _read_sheet(sheet, raw.name, columns, raw.rows, problems), problems)
+
+
+def _writable(columns: list, c: int) -> list:
+    """Column ``c`` as a list that can be changed (the reader gives tuples)."""
+    if not isinstance(columns[c], list):
+        columns[c] = list(columns[c])
+    return columns[c]
+
+
+def _fill_merged(columns: list, rows: int, ranges) -> None:
     """A merged range holds its value in the top-left cell only: copy it to every cell of the range
     (a 县区 merged down several rows, a header merged over two rows)."""
     for (r1, c1), (r2, c2) in ranges:
-        if r1 >= len(rows) or c1 >= len(rows[r1]):
+        if r1 >= rows or c1 >= len(columns):
             continue
-        value = rows[r1][c1]
-        for r in range(r1, min(r2, len(rows) - 1) + 1):
-            for c in range(c1, min(c2, len(rows[r]) - 1) + 1):
-                rows[r][c] = value
+        value = columns[c1][r1]
+        for c in range(c1, min(c2, len(columns) - 1) + 1):
+            cells = _writable(columns, c)
+            for r in range(r1, min(r2, rows - 1) + 1):
+                cells[r] = value
 
 
 PERIOD_IN_TITLE = re.compile(r"(\d{4})\s*年度?\s*(?:1\s*月?\s*[-—~～至到]\s*)?(\d{1,2})\s*月"
@@ -221,16 +282,22 @@ def period_in_text(text: str) -> tuple[int | None, int] | None:
     return None, int(m.group(3))
 
 
-def _read_sheet(sheet: Sheet, title: str, raw: list[list], problems: list[Problem]) -> SheetRows:
-    header_idx, mapping = _find_header(sheet, raw)
+def _read_sheet(sheet: Sheet, title: str, columns: list, rows: int, problems: list[Problem]) -> SheetRows:
+    """The rows below the sheet's header as typed values; problems are appended to ``problems``.
+
+    Works a column at a time: the cells a reader gives for a well-formed upload are converted in one
+    pass per column (``_ColumnRead``); the others go through ``_parse`` once the rows to skip (empty,
+    合计, 填报人 …) are known."""
+    header_idx, mapping = _find_header(sheet, columns, rows)
     out = SheetRows(sheet)
     if header_idx is None:
         problems.append(Problem(title, None, None, None,
                                 MSG["missing_column"].format(column="、".join(c.header for c in sheet.columns
                                                                           if c.required))))
         return out
-    out.title_texts = [str(c) for row in raw[:header_idx] for c in row if isinstance(c, str) and c.strip()]
-    header = raw[header_idx]
+    out.title_texts = [str(c) for r in range(header_idx) for c in (col[r] for col in columns)
+                       if isinstance(c, str) and c.strip()]
+    header = [col[header_idx] for col in columns]
     out.extra_columns = [str(h) for i, h in enumerate(header) if h not in (None, "") and i not in mapping
                          and norm(h) not in ("序号", "编号序号")]
     present = {col.field for col, _, _ in mapping.values()}
@@ -239,36 +306,62 @@ def _read_sheet(sheet: Sheet, title: str, raw: list[list], problems: list[Proble
         problems.append(Problem(title, header_idx + 1, name, None, MSG["missing_column"].format(column=name)))
     if missing:
         return out
-    columns = sorted(mapping.items())
-    fields = {i: col.field for i, (col, _, _) in columns}
-    skip_prefixes = (*FOOTER_PREFIXES, f"{TEMPLATE_EXAMPLE_PREFIX}-")
-    for idx in range(header_idx + 1, len(raw)):
-        cells = raw[idx]
-        values = [cells[i] if i < len(cells) else None for i, _ in columns]
-        if all(v is None or (type(v) is str and not v.strip()) for v in values):
-            continue
-        first = next((c for c in cells if c is not None and c != ""), "")
-        if type(first) is str and first.lstrip()[:1] in SKIP_INITIALS \
-                and (norm(first) in SUMMARY_WORDS or norm(first).startswith(skip_prefixes)):
-            continue
-        if any(type(v) is str and "计" in v and norm(v) in SUMMARY_WORDS for v in values):
-            continue
-        before = len(problems)
-        row: dict = {col.field: _parse(title, idx + 1, i, col, unit, written, value, problems)
-                     for (i, (col, unit, written)), value in zip(columns, values)}
-        # fields given but not readable (already reported), so no rule reports them again as missing
-        row["_unreadable"] = {fields[p.col] for p in problems[before:]
-                              if p.col in fields and p.value is not None} if len(problems) > before else set()
-        out.rows.append((idx + 1, row))
+    first = header_idx + 1  # the first data row, zero-based (Excel shows row n as n + 1)
+    read = [_ColumnRead(i, col, unit, written, columns[i][first:])
+            for i, (col, unit, written) in sorted(mapping.items())]
+    skip = _skipped_rows(columns, first, rows - first, read)
+    found: list[Problem] = []
+    for c in read:
+        for n in c.slow:
+            if n not in skip:
+                c.values[n] = _parse(title, first + n + 1, c.index, c.spec, c.unit, c.written, c.cells[n], found)
+    found.sort(key=lambda p: (p.row, p.col))  # as they would be found row by row, left to right
+    problems += found
+    # fields given but not readable (already reported), so no rule reports them again as missing
+    unreadable: dict[int, set] = defaultdict(set)
+    for p in found:
+        if p.value is not None:
+            unreadable[p.row].add(mapping[p.col][0].field)
+    fields = [c.spec.field for c in read]
+    out.rows = [(first + n + 1, dict(zip(fields, values), _unreadable=unreadable.get(first + n + 1) or set()))
+                for n, values in enumerate(zip(*(c.values for c in read))) if n not in skip]
     return out
 
 
-def _find_header(sheet: Sheet, raw: list[tuple]):
+def _skipped_rows(columns: list, first: int, count: int, read: list[_ColumnRead]) -> set[int]:
+    """The data rows (0 = the row below the header) that are not records: empty in every column
+    read, a 合计 / 小计 row, a 填报人 / 联系电话 footer, the template's example rows."""
+    blanks = sorted((set(c.blank) for c in read), key=len)
+    skip = blanks[0].intersection(*blanks[1:]) if blanks else set()
+    for c in read:  # 合计 in any column read (such a cell is never converted by _parse_fast)
+        cells = c.cells
+        skip.update(n for n in c.slow if type(v := cells[n]) is str and "计" in v and norm(v) in SUMMARY_WORDS)
+    # a row whose first filled cell, in any column, is 合计, 填报人…, 示例-…
+    prefixes = (*FOOTER_PREFIXES, f"{TEMPLATE_EXAMPLE_PREFIX}-")
+    pending = range(count)
+    for column in columns:
+        cells, still = column[first:], []
+        for n in pending:
+            v = cells[n]
+            if v is None or v == "":
+                still.append(n)
+            elif type(v) is str \
+                    and ((c := v[0]) in SKIP_INITIALS or (c.isspace() and v.lstrip()[:1] in SKIP_INITIALS)) \
+                    and (norm(v) in SUMMARY_WORDS or norm(v).startswith(prefixes)):
+                skip.add(n)
+        pending = still
+        if not pending:
+            break
+    return skip
+
+
+def _find_header(sheet: Sheet, columns: list, rows: int):
     """The header row within the first 15 rows: the one naming most columns (at least 2)."""
     best = (None, {})
-    for idx, cells in enumerate(raw[:15]):
+    for idx in range(min(15, rows)):
         mapping = {}
-        for i, cell in enumerate(cells):
+        for i, column in enumerate(columns):
+            cell = column[idx]
             if cell not in (None, ""):
                 hit = _match_header(cell, sheet)
                 if hit and all(hit[0] is not c for c, _, _ in mapping.values()):
@@ -278,11 +371,58 @@ def _find_header(sheet: Sheet, raw: list[tuple]):
     return best
 
 
+BOOL_WORDS = {"是": True, "y": True, "yes": True, "√": True, "✓": True, "1": True, "true": True, "制造业": True,
+              "否": False, "n": False, "no": False, "×": False, "x": False, "✗": False, "0": False, "false": False,
+              "非制造业": False}
+
+
+class _ColumnRead:
+    """One column of a sheet's data rows: ``values`` as ``_parse`` gives them for the cells that need
+    no checking (what the reader gives for a well-formed upload, most of a large one), None for the
+    others, whose positions are in ``slow``; ``blank``: the empty cells (None, '' or spaces), which are slow
+    too in a required column. Each kind is converted by one comprehension (the fast paths of
+    ``_parse``, cell for cell), the cells they do not cover marked with ``_SLOW``."""
+
+    def __init__(self, index: int, spec: Column, unit: Decimal, written: str, cells):
+        self.index, self.spec, self.unit, self.written, self.cells = index, spec, unit, written, cells
+        kind = spec.kind
+        if kind == "text":  # 合计 never here: _skipped_rows finds it among the slow cells
+            values = [(" ".join((v.translate(BRACKETS) if "（" in v or "）" in v else v).split()) or _SLOW)
+                      if type(v) is str and "计" not in v else _SLOW for v in cells]
+        elif kind == "amount" and unit == 1:
+            values = [(Decimal(t) if "e" not in (t := repr(v)) and len(t) - t.index(".") <= 5  # ≤ 4 decimals
+                       else Decimal(t).quantize(CENT, rounding=ROUND_HALF_UP))
+                      if type(v) is float and 0 <= v < HUGE else _SLOW for v in cells]
+        elif kind == "amount":
+            values = [(Decimal(repr(v)) * unit).quantize(CENT, rounding=ROUND_HALF_UP)
+                      if type(v) is float and 0 <= v < HUGE else _SLOW for v in cells]
+        elif kind == "int":
+            values = [int(v) if type(v) is float and v.is_integer() else _SLOW for v in cells]
+        elif kind == "date":
+            values = [v if type(v) is dt.date else _SLOW for v in cells]
+        elif kind == "bool":
+            values = [BOOL_WORDS.get(v, _SLOW) if type(v) is str else _SLOW for v in cells]
+        else:
+            values = [_SLOW] * len(cells)
+        slow = [n for n, v in enumerate(values) if v is _SLOW]
+        for n in slow:
+            values[n] = None
+        self.values = values
+        self.blank = [n for n in slow if (v := cells[n]) is None or (type(v) is str and not v.strip())]
+        if not spec.required and self.blank:
+            blank = set(self.blank)
+            slow = [n for n in slow if n not in blank]
+        self.slow = slow
+
+
+_SLOW = object()  # a cell _ColumnRead leaves to _parse
+
+
 def _parse(title: str, row: int, index: int, col: Column, unit: Decimal, written: str, value,
            problems: list[Problem]):
     kind, t = col.kind, type(value)
     # fast paths for what the reader gives for well-formed cells (most of a large upload)
-    if t is float and kind == "amount" and value >= 0:
+    if t is float and kind == "amount" and 0 <= value < HUGE:
         text = repr(value)
         number = Decimal(text)
         if unit == 1 and "e" not in text and len(text) - text.index(".") <= 5:

@@ -60,15 +60,15 @@ SETTINGS = [
             "beyond it the file is treated as a decompression bomb", int),
     Setting("upload_max_rows", "200000", "Upload: most rows in one sheet", int),
     Setting("upload_max_columns", "200", "Upload: most columns in one sheet", int),
-    Setting("parse_memory_mb", "2048", "Upload: memory limit of the worker process that reads a workbook, in MB",
-            int),
+    Setting("parse_memory_mb", "2048", "Upload: memory limit of each worker process that reads a workbook (two "
+            "per upload: the largest sheet, the others), in MB", int),
     Setting("cjk_font_dir", "",
             "Folder holding NotoSansCJK-Regular.ttc / -Bold.ttc for exported images and Word files; empty = "
             "Debian's fonts-noto-cjk location"),
     Setting("screen_refresh_seconds", "60", "大屏: seconds between automatic refreshes (a new upload appears "
             "within this time)", int),
     Setting("screen_rotate", "0", "大屏: rotate between the panels at each refresh (also ?rotate=1 in the URL)", _bool),
-    Setting("parse_timeout_seconds", "60", "Upload: time limit of the worker process that reads a workbook", int),
+    Setting("parse_timeout_seconds", "60", "Upload: time limit of the worker processes that read a workbook", int),
     Setting("session_timeout_minutes", "30",
             "Accounts: a signed-in browser session without activity for this many minutes must sign in again", int),
     Setting("login_max_failures", "6",

@@ -197,18 +197,19 @@ SECOND = workbook({
 
 # after FIRST: K1 2.5 (制造业, funds 0.1 + 0.2 + 0.4), K2 1.25 (started May)
 FIRST_FIGURES = (2, DEC("3.7500"), 1, DEC("2.5000"), 1, DEC("0.7000"), DEC("0.7000"))
-# batch_change: 2 projects + 3 funds (stage history rows carry the batch id, not logged);
+# batch_change: one entry listing the 2 inserted projects, one listing the 3 inserted funds rows
+# (stage history rows carry the batch id, not logged);
 # monthly_fact: 东 Mar/Apr/May, 西 Apr (signed), May (started)
-FIRST_COUNTS = {"project": 2, "funds": 3, "import_batch": 1, "batch_change": 5, "monthly_fact": 5,
+FIRST_COUNTS = {"project": 2, "funds": 3, "import_batch": 1, "batch_change": 2, "monthly_fact": 5,
                 "stage_change": 2, "import_file": 1}
 # after SECOND, June: K1 3 + K2 1.25 + K3 4; 制造业 K1 + K3; started K1 (June) and K2;
 # funds K1 0.1 + 0.3 + 0.4 + 0.6, K2 0.15, K3 0.05
 SECOND_JUNE = (3, DEC("8.2500"), 2, DEC("7.0000"), 2, DEC("1.6000"), DEC("1.4500"))
 # May: K1 3 + K2 1.25; K1 starts only in June; funds K1 0.1 + 0.3 + 0.4, K2 0.15
 SECOND_MAY = (2, DEC("4.2500"), 1, DEC("3.0000"), 1, DEC("0.9500"), DEC("0.8000"))
-# batch_change +6: K3, K1 (update), 4 funds (K1-04 changed, K1-06, K2-05, K3-06 new)
+# batch_change +4: K1 (update), the inserted K3, K1-04 (changed), the inserted funds K1-06, K2-05, K3-06
 # monthly_fact: 东 K1 Mar-Jun (4), 西 K2 Apr/May (2), 西 制造业 K3 Jun (1)
-SECOND_COUNTS = {"project": 3, "funds": 6, "import_batch": 2, "batch_change": 11, "monthly_fact": 7,
+SECOND_COUNTS = {"project": 3, "funds": 6, "import_batch": 2, "batch_change": 6, "monthly_fact": 7,
                  "stage_change": 4, "import_file": 2}
 
 

@@ -171,3 +171,41 @@ def test_dry_run_writes_nothing(engine, regions):
     assert result.counts["new_projects"] == 1 and result.summary().startswith("预检通过")
     assert count(engine, Project) == 0
     assert count(engine, ImportBatch) == 0
+
+
+def test_dry_run_lists_every_change_for_the_preview(engine, regions):
+    may = workbook({"项目台账": [LEDGER_HEAD, ledger_row("V1", "东城区", 2, D(2023, 3, 5), funds=0.3)],
+                    "到位资金明细": [["项目编号", "年份", "月份", "到位资金(亿元)"], ["V1", 2023, 4, 0.125]]})
+    import_workbook(engine, may, "may.xlsx", 2023, 5)
+    june = workbook({"项目台账": [LEDGER_HEAD,
+                               ledger_row("V1", "东城区", 2.5, D(2023, 3, 5), stage="开工", start=D(2023, 6, 1),
+                                          funds=0.7),
+                               ledger_row("V2", "西城区", 3, D(2023, 6, 9))],
+                     "到位资金明细": [["项目编号", "年份", "月份", "到位资金(亿元)"], ["V1", 2023, 4, 0.2]]})
+    result = import_workbook(engine, june, "june.xlsx", 2023, 6, dry_run=True)
+    assert result.new_projects == [{"项目编号": "V2", "项目名称": "V2项目", "项目阶段": "签约",
+                                    "签约日期": "2023-06-09", "合同投资额(亿元)": "3.00"}]
+    assert result.changes == [
+        {"项目编号": "V1", "项目名称": "V1项目", "字段": "项目阶段", "原值": "签约", "新值": "开工"},
+        {"项目编号": "V1", "项目名称": "V1项目", "字段": "合同投资额(亿元)", "原值": "2.00", "新值": "2.50"},
+        {"项目编号": "V1", "项目名称": "V1项目", "字段": "开工日期", "原值": "", "新值": "2023-06-01"}]
+    assert result.stage_changes == [{"项目编号": "V1", "项目名称": "V1项目", "原阶段": "签约", "新阶段": "开工"}]
+    assert result.funds_changes == [  # 0.125 shows rounded half up
+        {"项目编号": "V1", "年份": 2023, "月份": 4, "原值(亿元)": "0.13", "新值(亿元)": "0.20"},
+        {"项目编号": "V1", "年份": 2023, "月份": 6, "原值(亿元)": "", "新值(亿元)": "0.70"}]
+
+
+def test_correction_cannot_name_a_project_only_the_superseded_upload_had(engine, regions):
+    funds_head = ["项目编号", "年份", "月份", "到位资金(亿元)"]
+    first = workbook({"项目台账": [LEDGER_HEAD, ledger_row("X1", "东城区", 1, D(2023, 3, 5)),
+                                ledger_row("X2", "东城区", 2, D(2023, 3, 5))]})
+    corrected = workbook({"项目台账": [LEDGER_HEAD, ledger_row("X1", "东城区", 1, D(2023, 3, 5))],
+                          "到位资金明细": [funds_head, ["X2", 2023, 4, 0.5]]})
+    import_workbook(engine, first, "a.xlsx", 2023, 5)
+    with pytest.raises(ImportRejected) as err:  # X2 goes with the upload it corrects (this used to fail on a key)
+        import_workbook(engine, corrected, "b.xlsx", 2023, 5)
+    assert [str(p) for p in err.value.problems] == [
+        "到位资金明细 第2行【项目编号】“X2” 找不到项目“X2”(项目编号须已在项目台账中)"]
+    assert count(engine, Project) == 2
+    with engine.connect() as conn:
+        assert [b["status"] for b in list_batches(conn)] == ["active"]

@@ -235,10 +235,10 @@ def test_a_reader_crash_ends_as_a_rejection(case):
     content = WORKER_CASES[case][0]()
     assert upload_guard.inspect(content) == {}  # nothing declared looks wrong
     with pytest.raises(upload_guard.UploadRejected) as err:
-        upload_guard.read_raw(content, lambda name: True)
+        list(upload_guard.SheetReader(content, lambda name: True))
     assert str(err.value) == MSG["file_crashed"]
     # this process is alive and the worker still reads the next upload
-    assert list(upload_guard.read_raw(good_ledger(), lambda name: True).sheets) == ["项目台账"]
+    assert [s.name for s in upload_guard.SheetReader(good_ledger(), lambda name: True)] == ["项目台账"]
 
 
 def test_every_bad_file_is_rejected_by_the_importer_and_nothing_is_written(engine, regions, monkeypatch, subtests):
@@ -351,6 +351,9 @@ CELL_CASES = {
                                   ["到位资金明细 第2行【项目编号】“ZZ9” 找不到项目“ZZ9”(项目编号须已在项目台账中)"]),
     "funds_month_13": (ledger() | {"到位资金明细": [FUNDS_HEAD, ["OK1", "东城区", None, 2023, 13, 0.5]]},
                        ["到位资金明细 第2行【月份】“13” 月份应为1-12"]),
+    # an amount past Decimal's 28 digits at 4 decimals (it used to end the import with an exception)
+    "amount_beyond_any_scale": (ledger(row_with("B1", **{AMOUNT: 1e30})),
+                                ["项目台账 第3行【合同投资额(亿元)】“1e+30” 不是数字,请只填写数字(单位见表头),如 5.2"]),
     "funds_month_not_integer": (ledger() | {"到位资金明细": [FUNDS_HEAD, ["OK1", "东城区", None, 2023, "4.5", 0.5]]},
                                 ["到位资金明细 第2行【月份】“4.5” 应为整数,如 12"]),
     "resident_month_13": ({"驻点招商": [RESIDENT_HEAD, ["长三角小分队", "东城区", 2023, 13, 10, 3, 1, 2]]},
