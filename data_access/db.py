@@ -1,7 +1,7 @@
 """Engine, schema upgrade, and the data version that every write bumps."""
 from __future__ import annotations
 
-import functools
+import threading
 from pathlib import Path
 
 from alembic import command
@@ -41,14 +41,27 @@ def make_engine(url: str | None = None) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+_shared: dict[str, Engine] = {}
+_shared_lock = threading.Lock()
+
+
 def engine_for(url: str | None = None) -> Engine:
     """One shared engine per URL per process (default: the configured database)."""
-    return _shared_engine(url or settings.get("database_url"))
+    url = url or settings.get("database_url")
+    with _shared_lock:
+        if url not in _shared:
+            _shared[url] = make_engine(url)
+        return _shared[url]
 
 
-@functools.cache
-def _shared_engine(url: str) -> Engine:
-    return make_engine(url)
+def dispose_shared() -> None:
+    """Close the pooled connections of every shared engine and forget them. For tests, which use a
+    fresh database (a PostgreSQL schema) per test: otherwise each one's pool stays open."""
+    with _shared_lock:
+        engines = list(_shared.values())
+        _shared.clear()
+    for engine in engines:
+        engine.dispose()
 
 
 def upgrade(engine: Engine) -> None:
