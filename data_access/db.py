@@ -48,20 +48,18 @@ _shared_lock = threading.Lock()
 def engine_for(url: str | None = None) -> Engine:
     """One shared engine per URL per process (default: the configured database)."""
     url = url or settings.get("database_url")
-    with _shared_lock:
+    with _shared_lock:  # sessions run in threads: one engine per URL, not one per racing session
         if url not in _shared:
             _shared[url] = make_engine(url)
         return _shared[url]
 
 
-def dispose_shared() -> None:
-    """Close the pooled connections of every shared engine and forget them. For tests, which use a
-    fresh database (a PostgreSQL schema) per test: otherwise each one's pool stays open."""
+def dispose_shared_engines() -> None:
+    """Close the pooled connections of every shared engine and forget them (a test's database is
+    dropped after it; without this each test would leave its pool's connections open)."""
     with _shared_lock:
-        engines = list(_shared.values())
-        _shared.clear()
-    for engine in engines:
-        engine.dispose()
+        while _shared:
+            _shared.popitem()[1].dispose()
 
 
 def upgrade(engine: Engine) -> None:

@@ -49,22 +49,14 @@ def make_test_engine(kind: str, tmp_path, request):
         engine = db.make_engine(f"{PG_URL}?options=-csearch_path%3D{schema}")
 
         def drop():
+            db.dispose_shared_engines()  # the app's own engine on this schema (AppTests)
             engine.dispose()
-            db.dispose_shared()  # the app's and the CLI's engines on this schema
             with admin.connect() as conn:
                 conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
             admin.dispose()
         request.addfinalizer(drop)
     db.upgrade(engine)
     return engine
-
-
-@pytest.fixture(autouse=True)
-def close_shared_engines():
-    """Pages and the CLI open the database through db.engine_for, one pool per URL per process: close
-    them after each test, whose database (a PostgreSQL schema) is gone afterwards."""
-    yield
-    db.dispose_shared()
 
 
 @pytest.fixture(autouse=True)
