@@ -83,7 +83,7 @@ def test_staff_upload_own_region_refused_other_region_then_log_out(demo_server, 
 
     page.get_by_role("button", name="退出登录").click()
     page.get_by_text("您已退出登录").wait_for(timeout=30000)
-    assert page.get_by_label("用户名").count() == 1
+    page.get_by_label("用户名").wait_for(timeout=30000)
     assert page.get_by_text("数据上报").count() == 0
     engine.dispose()
 
