@@ -113,7 +113,8 @@ def sign_in(page, url: str, name: str = "admin", password: str | None = None) ->
     page.get_by_label("用户名").fill(name)
     page.get_by_label("密码").fill(password or demo_password(name))
     page.get_by_role("button", name="登录").click()
-    page.get_by_text(f"当前用户:{name}").wait_for(timeout=30000)
+    # attached, not visible: the 大屏 hides the sidebar that says who is signed in
+    page.get_by_text(f"当前用户:{name}").wait_for(state="attached", timeout=30000)
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30000)
 
 
