@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import Connection, and_, delete, insert, select, update
 
 from data_access import audit, db
-from data_access.excel import TARGETS, Problem, norm, read_workbook
+from data_access.excel import TARGETS, Problem, found_sheets, norm, read_workbook
 from data_access.models import AnnualTarget, Region, RegionAlias
 from data_access.upload_guard import UploadRejected
 from labels import MSG, TARGET_INDICATORS, TARGETS_MSG
@@ -122,7 +122,7 @@ def targets_from_workbook(conn: Connection, content: bytes) -> tuple[dict[int, d
     """The targets of an uploaded workbook holding a 年度目标 sheet, by year: ({year: {(region name,
     indicator): value}}, problems). Region aliases resolve to names; other sheets are refused."""
     try:
-        sheets, problems = read_workbook(content)
+        sheets, problems = found_sheets(list(read_workbook(content)))
     except UploadRejected as exc:
         return {}, [Problem("文件", None, None, None, str(exc))]
     if TARGETS.name not in sheets:
