@@ -3,6 +3,7 @@ by vl-convert, so an exported picture has its Chinese glyphs embedded, not missi
 from __future__ import annotations
 
 import functools
+import threading
 from pathlib import Path
 
 import vl_convert as vlc
@@ -58,3 +59,18 @@ def chart_png(chart, scale: float = 2) -> bytes:
 def chart_svg(chart) -> str:
     _register_fonts()
     return vlc.vegalite_to_svg(chart.to_dict())
+
+
+def warm_up() -> None:
+    """Start vl-convert's JavaScript runtime in the background (about 0.3 s, once per process), so
+    the first 大屏 or chart export after the server starts does not wait for it."""
+    def run():
+        try:
+            _register_fonts()
+        except FontMissing:
+            return  # the pages that need the font say so themselves
+        vlc.vegalite_to_svg({"data": {"values": [{"x": "一", "y": 1}]}, "mark": "bar",
+                             "encoding": {"x": {"field": "x", "type": "nominal"},
+                                          "y": {"field": "y", "type": "quantitative"}}})
+
+    threading.Thread(target=run, name="vl-convert-warm-up", daemon=True).start()

@@ -84,10 +84,28 @@ def svg_uri(chart) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(chart_svg(chart).encode("utf-8")).decode("ascii")
 
 
+# a region chart shows at most this many bars (the largest): more are unreadable from across a room
+SCREEN_MAX_BARS = 15
+
+
+def top_regions(b: Briefing, measure: str) -> list[dict]:
+    """The regions a 大屏 chart of ``measure`` shows: all of them in their order, or the
+    ``SCREEN_MAX_BARS`` largest, largest first."""
+    if len(b.regions) <= SCREEN_MAX_BARS:
+        return b.regions
+    return sorted(b.regions, key=lambda r: r[measure], reverse=True)[:SCREEN_MAX_BARS]
+
+
+def region_title(b: Briefing, key: str) -> str:
+    """A region chart's title, saying so when it shows only the largest regions."""
+    more = len(b.regions) > SCREEN_MAX_BARS
+    return SCREEN[key] + (SCREEN["top"].format(n=SCREEN_MAX_BARS) if more else "")
+
+
 def panel_charts(b: Briefing) -> dict[str, str]:
     """The 大屏 charts as SVG data URIs (dark theme), by panel slot."""
     dark, size = charts.DARK, {"height": 430}
-    region_amounts = charts.region_frame(b.regions)
+    region_amounts = charts.region_frame(top_regions(b, "signed_amount"))
     return {
         "trend": svg_uri(charts.themed(charts.trend_chart(b.trend, "signed_amount", dark, width=600, **size), dark,
                                        font_size=15)),
@@ -95,7 +113,7 @@ def panel_charts(b: Briefing) -> dict[str, str]:
                                                           **size), dark, font_size=15)),
         "chains": svg_uri(charts.themed(charts.bar_chart(charts.chain_frame(b.chains), "产业链", "合同投资额", dark,
                                                          width=600, **size), dark, font_size=15)),
-        "funds": svg_uri(charts.themed(charts.bar_chart(charts.region_frame(b.regions, "funds_in_place"), "县区",
+        "funds": svg_uri(charts.themed(charts.bar_chart(charts.region_frame(top_regions(b, "funds_in_place"), "funds_in_place"), "县区",
                                                         "到位资金", dark, width=500, **size), dark, font_size=15)),
     }
 
@@ -152,12 +170,12 @@ def screen_html(b: Briefing, images: dict[str, str], panel: int = 0) -> str:
             f'序时进度 <b>{fmt.percent(b.period.time_progress_pct)}</b> · 更新于 {updated}</div></div>')
     if panel % 2 == 0:
         middle = (f'<div class="panel"><h2>{SCREEN["trend"]}</h2><img src="{images["trend"]}" alt="trend"></div>'
-                  f'<div class="panel"><h2>{SCREEN["regions"]}</h2><img src="{images["regions"]}" alt="regions"></div>'
+                  f'<div class="panel"><h2>{region_title(b, "regions")}</h2><img src="{images["regions"]}" alt="regions"></div>'
                   f'<div class="panel"><h2>{SCREEN["ranking"]}</h2>{ranking_html(b)}{legend_html()}'
                   f'{more_figures_html(b)}</div>')
     else:
         middle = (f'<div class="panel"><h2>{SCREEN["chains"]}</h2><img src="{images["chains"]}" alt="chains"></div>'
-                  f'<div class="panel"><h2>{SCREEN["funds"]}</h2><img src="{images["funds"]}" alt="funds"></div>'
+                  f'<div class="panel"><h2>{region_title(b, "funds")}</h2><img src="{images["funds"]}" alt="funds"></div>'
                   f'<div class="panel"><h2>{SCREEN["text"]}</h2><div class="text">{escape(b.text)}</div></div>')
     return (f'<div class="screen" data-testid="big-screen" data-panel="{panel % 2}">{head}'
             f'{cards_html(b.headlines)}<div class="main">{middle}</div>{ticker_html(b)}</div>')

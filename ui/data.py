@@ -16,11 +16,12 @@ from metrics.measures import drill_down
 from metrics.period import Period, Scope
 from metrics.ranking import county_ranking
 from metrics.trend import cumulative_trend
-from reports import content
+from reports import content, images
 
 
 @st.cache_resource(show_spinner="正在准备数据库…")
 def engine():
+    images.warm_up()  # process start-up, like the engine: not in any page's time
     eng = db.engine_for(None)
     db.upgrade(eng)
     if settings.get("auto_demo"):
