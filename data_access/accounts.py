@@ -21,7 +21,17 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from data_access import audit, settings
-from data_access.models import CITY_REGION, ROLES, AuditLog, DisplayLink, Region, RegionAlias, User, UserRegion
+from data_access.models import (
+    CITY_REGION,
+    ROLES,
+    AuditLog,
+    DisplayLink,
+    LoginSession,
+    Region,
+    RegionAlias,
+    User,
+    UserRegion,
+)
 from labels import ACCOUNT_MSG, ROLE_LABELS
 
 _hasher = PasswordHasher()
@@ -212,6 +222,7 @@ def reset_password(conn: Connection, name: str, password: str, actor: str = "cli
                    now: dt.datetime | None = None) -> None:
     account = _require(conn, name)
     conn.execute(update(User).where(User.id == account.id).values(password_hash=hash_password(password)))
+    end_sessions(conn, account.id, now)  # whoever knew the old password is signed out everywhere
     audit.record(conn, actor, "password_reset", account.name, now=now)
 
 
@@ -226,6 +237,8 @@ def set_disabled(conn: Connection, name: str, disabled: bool, actor: str = "cli"
     if disabled and account.role == "admin" and _active_admins(conn) <= 1:
         raise AccountError(ACCOUNT_MSG["last_admin"])
     conn.execute(update(User).where(User.id == account.id).values(disabled_at=_now(now) if disabled else None))
+    if disabled:
+        end_sessions(conn, account.id, now)
     audit.record(conn, actor, "user_disable" if disabled else "user_enable", account.name, now=now)
 
 
@@ -284,6 +297,55 @@ def upload_rights(account: Account | None) -> tuple[tuple[str, ...] | None, bool
     if account is None or account.disabled or not account.can_upload:
         raise AccountError(ACCOUNT_MSG["no_upload_right"].format(name=account.name if account else ""))
     return account.upload_regions, account.is_admin
+
+
+# ---- login sessions (a signed-in browser keeps its login across reloads and app processes)
+
+SESSION_TOUCH_SECONDS = 60  # an active session's last_seen_at is written at most this often
+
+
+def open_session(conn: Connection, account: Account, now: dt.datetime | None = None) -> str:
+    """A new login session for ``account``; returns its token (for the browser's cookie), of which
+    only the SHA-256 is stored."""
+    token, at = secrets.token_urlsafe(32), _now(now)
+    conn.execute(insert(LoginSession).values(token_sha256=_token_hash(token), user_id=account.id, created_at=at,
+                                             last_seen_at=at))
+    return token
+
+
+def session_account(conn: Connection, token: str | None, now: dt.datetime | None = None) -> Account | None:
+    """The enabled account whose session ``token`` opens, or None (unknown, ended, idle for longer
+    than ``session_timeout_minutes``, account disabled). Counts as activity: ``last_seen_at`` moves
+    to ``now`` when it is older than SESSION_TOUCH_SECONDS."""
+    if not token:
+        return None
+    at = _now(now)
+    row = conn.execute(select(LoginSession.id, LoginSession.user_id, LoginSession.last_seen_at, LoginSession.ended_at)
+                       .where(LoginSession.token_sha256 == _token_hash(token))).first()
+    if row is None or row.ended_at is not None:
+        return None
+    if at - row.last_seen_at > dt.timedelta(minutes=settings.get("session_timeout_minutes")):
+        conn.execute(update(LoginSession).where(LoginSession.id == row.id).values(ended_at=at))
+        return None
+    account = get_account(conn, user_id=row.user_id)
+    if account is None or account.disabled:
+        return None
+    if at - row.last_seen_at >= dt.timedelta(seconds=SESSION_TOUCH_SECONDS):
+        conn.execute(update(LoginSession).where(LoginSession.id == row.id).values(last_seen_at=at))
+    return account
+
+
+def end_session(conn: Connection, token: str | None, now: dt.datetime | None = None) -> None:
+    """Log out the browser holding ``token``."""
+    if token:
+        conn.execute(update(LoginSession).where(LoginSession.token_sha256 == _token_hash(token),
+                                                LoginSession.ended_at.is_(None)).values(ended_at=_now(now)))
+
+
+def end_sessions(conn: Connection, user_id: int, now: dt.datetime | None = None) -> None:
+    """Log out every browser of the account."""
+    conn.execute(update(LoginSession).where(LoginSession.user_id == user_id, LoginSession.ended_at.is_(None))
+                 .values(ended_at=_now(now)))
 
 
 # ---- display links

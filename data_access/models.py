@@ -254,6 +254,18 @@ class AuditLog(Base):
     __table_args__ = (Index("ix_audit_action_target_at", "action", "target", "at"), Index("ix_audit_at", "at"))
 
 
+class LoginSession(Base):
+    """A signed-in browser: the SHA-256 of the token its cookie holds. Ends on logout, on a password
+    reset or disabling of the account, or after ``session_timeout_minutes`` without activity."""
+    __tablename__ = "login_session"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
 class DisplayLink(Base):
     """A read-only link for a meeting-room screen; only the SHA-256 of its token is kept."""
     __tablename__ = "display_link"

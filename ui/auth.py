@@ -2,13 +2,16 @@
 
 The account rules live in data_access.accounts; this module keeps the Streamlit side: the signed-in
 user in ``st.session_state`` (re-checked against the database on every run, so a disabled account
-or a changed role takes effect at once), the inactivity timeout, read-only display sessions opened
+or a changed role takes effect at once), a login session in the database whose token the browser
+keeps in a cookie (so a reload, a new tab or another app process behind the load balancer finds the
+user still signed in), the inactivity timeout, read-only display sessions opened
 by a display link (``/screen?token=…``), optional single sign-on through ``st.login`` (only when
 ``st.secrets`` has an ``[auth]`` section), and the page table that both the router (app.py) and
 every view (``require_page`` at its top) consult, so a typed URL gets no further than the menu.
 """
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass
 
@@ -30,6 +33,9 @@ DISPLAY_HOME = "screen"
 DISPLAY_PAGES = frozenset({DISPLAY_HOME})
 DISPLAY_ROLE = "display"
 TOKEN_PARAMS = ("token", "display")
+COOKIE = "zsdash_session"  # holds a login session's token (accounts.open_session)
+COOKIE_PENDING_KEY = "auth_cookie_pending"  # a token the browser has not been given yet
+DEAD_COOKIE_KEY = "auth_cookie_dead"  # a cookie token found ended: not looked up again
 
 
 @dataclass(frozen=True)
@@ -98,7 +104,7 @@ def current(touch: bool = True) -> Principal | None:
     if token and (state is None or (state["kind"] == "display" and state["token"] != token)):
         return _open_display(token)
     if state is None:
-        return _from_sso() if sso_configured() else None
+        return _from_cookie() or (_from_sso() if sso_configured() else None)
     if state["kind"] == "display":
         return _check_display(state)
     now = time.time()
@@ -106,16 +112,36 @@ def current(touch: bool = True) -> Principal | None:
         minutes = settings.get("session_timeout_minutes")
         if now - state["last_seen"] > minutes * 60:
             audit.record(conn, state["name"], "session_timeout", state["name"])
+            accounts.end_session(conn, state.get("token"))
             if state.get("method") == "sso":  # not straight back in through the provider's cookie
                 st.session_state[SSO_REFUSED_KEY] = state["name"]
             _end(LOGIN["timeout"].format(minutes=minutes))
             return None
-        account = accounts.get_account(conn, user_id=state["user_id"])
+        # a login session may have ended elsewhere (a password reset, logout in another tab)
+        account = (accounts.session_account(conn, state["token"]) if state.get("token")
+                   else accounts.get_account(conn, user_id=state["user_id"]))
     if account is None or account.disabled:
         _end(LOGIN["account_gone"])
         return None
     if touch:
         state["last_seen"] = now
+    return Principal(account.name, account.role, account.regions, account)
+
+
+def _from_cookie() -> Principal | None:
+    """The user whose login session the browser's cookie names (a reloaded tab, a new tab)."""
+    try:
+        token = st.context.cookies.get(COOKIE)
+    except Exception:  # no browser request behind this run (a test harness)
+        return None
+    if not isinstance(token, str) or not token or token == st.session_state.get(DEAD_COOKIE_KEY):
+        return None
+    with data.engine().begin() as conn:
+        account = accounts.session_account(conn, token)
+    if account is None:
+        st.session_state[DEAD_COOKIE_KEY] = token  # the cookie stays with this session: ask once
+        return None
+    st.session_state[SESSION_KEY] = user_session(account) | {"token": token}
     return Principal(account.name, account.role, account.regions, account)
 
 
@@ -168,7 +194,10 @@ def login(name: str, password: str) -> str | None:
         return LOGIN["disabled"]
     if not result.ok:
         return LOGIN["bad"]
-    st.session_state[SESSION_KEY] = user_session(result.account)
+    with data.engine().begin() as conn:
+        token = accounts.open_session(conn, result.account)
+    st.session_state[SESSION_KEY] = user_session(result.account) | {"token": token}
+    st.session_state[COOKIE_PENDING_KEY] = token
     st.session_state.pop(MESSAGE_KEY, None)
     return None
 
@@ -177,6 +206,7 @@ def logout() -> None:
     state = st.session_state.get(SESSION_KEY)
     if state and state["kind"] == "user":
         with data.engine().begin() as conn:
+            accounts.end_session(conn, state.get("token"))  # the browser's cookie now opens nothing
             audit.record(conn, state["name"], "logout", state["name"])
     _end(LOGIN["logged_out"])
     if state and state.get("method") == "sso" and sso_configured():
@@ -264,9 +294,21 @@ def sidebar(who: Principal) -> None:
     if who.role == DISPLAY_ROLE:
         st.caption(LOGIN["display_session"].format(label=who.name))
         return
+    give_cookie()
     st.caption(LOGIN["current"].format(name=who.name, role=who.role_label))
     if who.role == "staff" and who.regions:
         st.caption(LOGIN["current_regions"].format(regions="、".join(who.regions)))
     if st.button(LOGIN["logout"], icon=":material/logout:", key="logout"):
         logout()
         st.rerun()
+
+
+def give_cookie() -> None:
+    """Hand the browser the token of the login session it just opened, as a cookie for this site
+    that lives until the browser closes (the server ends the session after the inactivity timeout
+    or on logout, whatever the cookie says)."""
+    token = st.session_state.pop(COOKIE_PENDING_KEY, None)
+    if token is None:
+        return
+    st.html("<script>document.cookie = " + json.dumps(f"{COOKIE}={token}; path=/; SameSite=Strict")
+            + ' + (location.protocol === "https:" ? "; Secure" : "");</script>', unsafe_allow_javascript=True)

@@ -43,6 +43,24 @@ def test_login_page(demo_server, page):
         assert page.get_by_text("Page not found").count() == (address == "no-such-page"), address
 
 
+def test_a_reload_or_a_new_tab_keeps_the_login_until_logout(demo_server, page):
+    sign_in(page, f"{demo_server.url}/ranking", "leader")
+    cookie = next(c for c in page.context.cookies() if c["name"] == "zsdash_session")
+    assert cookie["sameSite"] == "Strict" and cookie["expires"] == -1  # gone when the browser closes
+    page.reload()  # a new Streamlit session: the cookie's login session signs it in
+    page.locator("h1", has_text="县区排名").wait_for(timeout=30000)
+    page.get_by_text("当前用户:leader").wait_for(timeout=30000)
+    tab = page.context.new_page()
+    tab.goto(f"{demo_server.url}/overview")
+    tab.locator("h1", has_text="总览").wait_for(timeout=30000)
+    tab.get_by_role("button", name="退出登录").click()
+    tab.get_by_text("您已退出登录").wait_for(timeout=30000)
+    page.reload()  # the cookie is still there, its session is not
+    wait_idle(page)
+    page.get_by_label("用户名").wait_for(timeout=30000)
+    assert page.get_by_text("当前用户:leader").count() == 0
+
+
 def upload(page, name: str, content: bytes):
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
         files=[{"name": name, "mimeType": "application/octet-stream", "buffer": content}])

@@ -8,7 +8,7 @@ from sqlalchemy import select, text
 
 from data_access import accounts, audit
 from data_access.accounts import AccountError
-from data_access.models import AuditLog, DisplayLink, User
+from data_access.models import AuditLog, DisplayLink, LoginSession, User
 from tests.builders import region
 
 T0 = dt.datetime(2025, 3, 1, 9, 0, 0)
@@ -194,3 +194,43 @@ def test_single_sign_on_maps_the_identity_to_an_enabled_account(city):
                    ("admin", "user_disable", None),
                    ("zhang@example.gov.cn", "login_failed", {"原因": "单点登录账号未开通"})]
     assert login(city, "li@example.gov.cn", "", T0).outcome == "bad"  # no password: no password login
+
+
+def test_login_sessions_live_until_logout_reset_disable_or_30_idle_minutes(city):
+    leader = create(city, "王局长", "leader")
+    create(city, "admin", "admin")
+    with city.begin() as conn:
+        first = accounts.open_session(conn, leader, now=T0)
+        second = accounts.open_session(conn, leader, now=T0)
+    with city.connect() as conn:
+        stored = conn.execute(select(LoginSession.__table__)).mappings().all()
+    assert first != second and len(first) >= 40
+    assert sorted(r["token_sha256"] for r in stored) == sorted(hashlib.sha256(t.encode()).hexdigest()
+                                                               for t in (first, second))
+
+    def who(token, minutes):
+        with city.begin() as conn:
+            found = accounts.session_account(conn, token, now=T0 + dt.timedelta(minutes=minutes))
+        return found and found.name
+
+    # the default timeout is 30 minutes of inactivity; each use moves the session's clock on
+    assert who(first, 29) == "王局长"
+    assert who(first, 58) == "王局长"  # 29 minutes after the last use
+    assert who(second, 31) is None  # idle 31 minutes: ended for good
+    assert who(second, 32) is None
+    assert who(first + "x", 58) is None and who("", 58) is None and who(None, 58) is None
+    with city.begin() as conn:
+        accounts.end_session(conn, first, now=T0 + dt.timedelta(minutes=59))
+    assert who(first, 60) is None
+
+    with city.begin() as conn:
+        third = accounts.open_session(conn, leader, now=T0 + dt.timedelta(minutes=60))
+        accounts.reset_password(conn, "王局长", "new-horse-battery", actor="admin", now=T0 + dt.timedelta(minutes=61))
+    assert who(third, 62) is None  # a password reset signs the account out everywhere
+    with city.begin() as conn:
+        fourth = accounts.open_session(conn, leader, now=T0 + dt.timedelta(minutes=63))
+    assert who(fourth, 64) == "王局长"
+    with city.begin() as conn:
+        accounts.set_disabled(conn, "王局长", True, actor="admin", now=T0 + dt.timedelta(minutes=65))
+        accounts.set_disabled(conn, "王局长", False, actor="admin", now=T0 + dt.timedelta(minutes=66))
+    assert who(fourth, 67) is None  # disabling ended it; enabling again does not bring it back
