@@ -104,17 +104,21 @@ def region_title(b: Briefing, key: str) -> str:
 
 def panel_charts(b: Briefing) -> dict[str, str]:
     """The 大屏 charts as SVG data URIs (dark theme), by panel slot."""
-    dark, size = charts.DARK, {"height": 430}
-    region_amounts = charts.region_frame(top_regions(b, "signed_amount"))
+    dark = charts.DARK
+
+    def svg(chart) -> str:
+        return svg_uri(charts.themed(chart, dark, font_size=15))
+
+    def regions_bar(measure: str, label: str) -> str:
+        frame = charts.region_frame(top_regions(b, measure), measure)
+        return svg(charts.bar_chart(frame, "县区", label, dark, width=500, height=430))
+
     return {
-        "trend": svg_uri(charts.themed(charts.trend_chart(b.trend, "signed_amount", dark, width=600, **size), dark,
-                                       font_size=15)),
-        "regions": svg_uri(charts.themed(charts.bar_chart(region_amounts, "县区", "合同投资额", dark, width=500,
-                                                          **size), dark, font_size=15)),
-        "chains": svg_uri(charts.themed(charts.bar_chart(charts.chain_frame(b.chains), "产业链", "合同投资额", dark,
-                                                         width=600, **size), dark, font_size=15)),
-        "funds": svg_uri(charts.themed(charts.bar_chart(charts.region_frame(top_regions(b, "funds_in_place"), "funds_in_place"), "县区",
-                                                        "到位资金", dark, width=500, **size), dark, font_size=15)),
+        "trend": svg(charts.trend_chart(b.trend, "signed_amount", dark, width=600, height=430)),
+        "regions": regions_bar("signed_amount", "合同投资额"),
+        "chains": svg(charts.bar_chart(charts.chain_frame(b.chains), "产业链", "合同投资额", dark, width=600,
+                                       height=430)),
+        "funds": regions_bar("funds_in_place", "到位资金"),
     }
 
 
@@ -170,12 +174,14 @@ def screen_html(b: Briefing, images: dict[str, str], panel: int = 0) -> str:
             f'序时进度 <b>{fmt.percent(b.period.time_progress_pct)}</b> · 更新于 {updated}</div></div>')
     if panel % 2 == 0:
         middle = (f'<div class="panel"><h2>{SCREEN["trend"]}</h2><img src="{images["trend"]}" alt="trend"></div>'
-                  f'<div class="panel"><h2>{region_title(b, "regions")}</h2><img src="{images["regions"]}" alt="regions"></div>'
+                  f'<div class="panel"><h2>{region_title(b, "regions")}</h2>'
+                  f'<img src="{images["regions"]}" alt="regions"></div>'
                   f'<div class="panel"><h2>{SCREEN["ranking"]}</h2>{ranking_html(b)}{legend_html()}'
                   f'{more_figures_html(b)}</div>')
     else:
         middle = (f'<div class="panel"><h2>{SCREEN["chains"]}</h2><img src="{images["chains"]}" alt="chains"></div>'
-                  f'<div class="panel"><h2>{region_title(b, "funds")}</h2><img src="{images["funds"]}" alt="funds"></div>'
+                  f'<div class="panel"><h2>{region_title(b, "funds")}</h2>'
+                  f'<img src="{images["funds"]}" alt="funds"></div>'
                   f'<div class="panel"><h2>{SCREEN["text"]}</h2><div class="text">{escape(b.text)}</div></div>')
     return (f'<div class="screen" data-testid="big-screen" data-panel="{panel % 2}">{head}'
             f'{cards_html(b.headlines)}<div class="main">{middle}</div>{ticker_html(b)}</div>')

@@ -4,7 +4,7 @@ import streamlit as st
 
 from labels import METRIC_LABELS
 from reports.charts import region_frame, trend_chart
-from ui import auth, charts, data
+from ui import auth, charts, data, first_paint
 from ui import format as fmt
 from ui.drill import show_projects_behind
 from ui.filters import sidebar_filters
@@ -60,6 +60,9 @@ small[3].metric("10亿元以上项目", fmt.count(o["projects_over_10yi_count"])
 small[4].metric("500强项目", fmt.count(o["top500_projects"]), border=True,
                 help=f"新引进500强企业 {o['top500_enterprises_new']} 家")
 small[5].metric("新引进小巨人企业", fmt.count(o["little_giant_enterprises_new"], "家"), border=True)
+
+if first_paint.hold():
+    st.stop()
 
 left, right = st.columns([3, 2])
 with left:

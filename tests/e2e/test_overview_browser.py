@@ -26,3 +26,32 @@ def test_filters_live_in_the_url(demo_server, page):
     wait_for_app(page)
     assert page.locator("h1").first.inner_text().endswith("临江区")
     assert "2025年全年" in page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first.inner_text()
+
+
+ORDER_SCRIPT = """
+window.__seen = [];
+let frames = 0;
+const tick = () => { frames += 1; requestAnimationFrame(tick); };
+requestAnimationFrame(tick);
+new MutationObserver(() => {
+  const watched = [["cards", '[data-testid="stMetricValue"]'], ["chart", '[data-testid="stVegaLiteChart"]']];
+  for (const [name, selector] of watched) {
+    if (!window.__seen.some(s => s[0] === name) && document.querySelector(selector)) window.__seen.push([name, frames]);
+  }
+}).observe(document, {subtree: true, childList: true});
+"""
+
+
+def test_a_new_session_draws_the_kpi_cards_first_then_the_rest_by_itself(demo_server, page):
+    sign_in(page, demo_server.url, "leader")
+    page.context.add_init_script(ORDER_SCRIPT)
+    tab = page.context.new_page()  # a new session of the signed-in browser (its login cookie)
+    tab.goto(f"{demo_server.url}/overview")
+    tab.wait_for_function("window.__seen.length === 2", timeout=30000)
+    (first, first_frame), (second, second_frame) = tab.evaluate("window.__seen")
+    assert (first, second) == ("cards", "chart")
+    assert second_frame > first_frame  # the cards were on screen for at least one frame before the chart
+    wait_for_charts(tab)
+    assert tab.locator('[data-testid="stMetricValue"]').count() == 10  # then the whole page, cards once
+    assert tab.get_by_text("数据明细").count() == 1
+    assert tab.locator('[data-testid="stException"]').count() == 0

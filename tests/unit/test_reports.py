@@ -5,6 +5,7 @@ Fixture, 2024年1-6月 (序时进度 50%), 合同投资额 targets 甲区 10, �
 甲区 6.00 (60% → +10 pp, 蓝), 乙县 4.50 (45% → −5 pp, 黄), 丙县 3.00 (30% → −20 pp, 红, 已开工);
 全市 13.50 = 45% of 30, 5 pp behind; 到位资金 1.50 (甲区, May)."""
 import io
+from decimal import Decimal
 
 import altair as alt
 import pandas as pd
@@ -116,3 +117,17 @@ def test_chart_images_draw_chinese_too():
 def test_wrap_never_starts_a_line_with_closing_punctuation():
     lines = wrap("甲" * 30 + "。乙", 20, 20 * 30)
     assert lines == ["甲" * 30 + "。", "乙"]
+
+
+def test_big_screen_region_charts_keep_the_15_largest_regions():
+    from types import SimpleNamespace
+
+    from ui.bigscreen import region_title, top_regions
+    many = SimpleNamespace(regions=[{"region": f"县{n:02d}", "signed_amount": Decimal(n),
+                                     "funds_in_place": Decimal(20 - n)} for n in range(1, 18)])
+    assert [r["region"] for r in top_regions(many, "signed_amount")] == [f"县{n:02d}" for n in range(17, 2, -1)]
+    assert [r["region"] for r in top_regions(many, "funds_in_place")] == [f"县{n:02d}" for n in range(1, 16)]
+    assert region_title(many, "regions") == "各县区合同投资额(亿元)·前15位"
+    few = SimpleNamespace(regions=many.regions[:15])  # 15 or fewer: all of them, in their own order
+    assert top_regions(few, "funds_in_place") == few.regions
+    assert region_title(few, "funds") == "各县区到位资金(亿元)"

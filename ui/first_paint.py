@@ -1,0 +1,47 @@
+"""A page's first view in a browser session shows its headline figures alone, and the rest follows
+once the browser has drawn them.
+
+A leader opening the dashboard looks at the KPI cards first. Drawn together with the charts, the
+cards wait for the browser to load and lay out everything else (the chart library alone is over a
+megabyte of script); drawn alone, they show in about the time of a one-line page. ``hold`` mounts a
+tiny component after the cards whose script waits until the cards are on screen and then asks for
+the rest (a rerun); from then on the session's runs draw the whole page at once.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+SHOWN_KEY = "first_paint_shown"
+
+_JS = """
+export default function ({ data, setTriggerValue }) {
+  const started = performance.now();
+  const wait = () => {
+    // the cards are laid out, or they will not come (give up after 3 s and draw the rest anyway);
+    // ask for the rest after the next frame, which paints them
+    if (document.querySelector(data.selector) || performance.now() - started > 3000) {
+      requestAnimationFrame(() => setTimeout(() => setTriggerValue("painted", true), 0));
+    } else {
+      requestAnimationFrame(wait);
+    }
+  };
+  requestAnimationFrame(wait);
+}
+"""
+
+_signal = st.components.v2.component("zsdash_first_paint", js=_JS)
+
+
+def _shown() -> None:
+    st.session_state[SHOWN_KEY] = True
+
+
+def hold(selector: str = '[data-testid="stMetricValue"]') -> bool:
+    """Whether the page should stop after what it has drawn so far: on the session's first run
+    with a browser behind it (none behind a test harness, which gets the whole page), until the
+    elements matching ``selector`` are on screen."""
+    if st.session_state.get(SHOWN_KEY) or not st.context.headers:
+        return False
+    _signal(key="first_paint", data={"selector": selector}, on_painted_change=_shown)
+    return True
+
