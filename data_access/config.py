@@ -79,45 +79,36 @@ def chain_table(conn: Connection) -> list[dict]:
     return [c | {"aliases": aliases.get(c["id"], []), "projects": counts.get(c["id"], 0)} for c in chains(conn)]
 
 
-def set_region_aliases(conn: Connection, region: str, aliases: list[str], actor: str) -> None:
-    """Replace the aliases of ``region`` (a name, not an alias); audited with before and after."""
-    rid = conn.scalar(select(Region.id).where(Region.name == region, Region.name != CITY_REGION))
-    if rid is None:
-        raise ConfigError(f"县区“{region}”不存在")
+def _set_aliases(conn: Connection, owners, alias_table, owner_column: str, kind: str, owner: str,
+                 aliases: list[str], actor: str, action: str) -> None:
+    """Replace the aliases of ``owner`` (a region or chain name, not an alias): none may be another
+    region's or chain's name or alias; audited with before and after."""
+    cond = [owners.name == owner] + ([owners.name != CITY_REGION] if owners is Region else [])
+    oid = conn.scalar(select(owners.id).where(*cond))
+    if oid is None:
+        raise ConfigError(f"{kind}“{owner}”不存在")
+    key = getattr(alias_table, owner_column)
     aliases = [a.strip() for a in aliases if a.strip()]
-    names = set(conn.scalars(select(Region.name)))
-    others = set(conn.scalars(select(RegionAlias.alias).where(RegionAlias.region_id != rid)))
+    taken = set(conn.scalars(select(owners.name))) | set(conn.scalars(select(alias_table.alias).where(key != oid)))
     for alias in aliases:
-        if alias in names or alias in others:
+        if alias in taken:
             raise ConfigError(f"名称“{alias}”已被使用")
-    before = sorted(conn.scalars(select(RegionAlias.alias).where(RegionAlias.region_id == rid)))
+    before = sorted(conn.scalars(select(alias_table.alias).where(key == oid)))
     if before == sorted(aliases):
         return
-    conn.execute(delete(RegionAlias).where(RegionAlias.region_id == rid))
+    conn.execute(delete(alias_table).where(key == oid))
     for alias in aliases:
-        conn.execute(insert(RegionAlias).values(alias=alias, region_id=rid))
-    audit.record(conn, actor, "region_aliases", region, before=before, after=sorted(aliases))
+        conn.execute(insert(alias_table).values({"alias": alias, owner_column: oid}))
+    audit.record(conn, actor, action, owner, before=before, after=sorted(aliases))
     db.bump_data_version(conn)
+
+
+def set_region_aliases(conn: Connection, region: str, aliases: list[str], actor: str) -> None:
+    _set_aliases(conn, Region, RegionAlias, "region_id", "县区", region, aliases, actor, "region_aliases")
 
 
 def set_chain_aliases(conn: Connection, chain: str, aliases: list[str], actor: str) -> None:
-    cid = conn.scalar(select(Chain.id).where(Chain.name == chain))
-    if cid is None:
-        raise ConfigError(f"产业链“{chain}”不存在")
-    aliases = [a.strip() for a in aliases if a.strip()]
-    names = set(conn.scalars(select(Chain.name)))
-    others = set(conn.scalars(select(ChainAlias.alias).where(ChainAlias.chain_id != cid)))
-    for alias in aliases:
-        if alias in names or alias in others:
-            raise ConfigError(f"名称“{alias}”已被使用")
-    before = sorted(conn.scalars(select(ChainAlias.alias).where(ChainAlias.chain_id == cid)))
-    if before == sorted(aliases):
-        return
-    conn.execute(delete(ChainAlias).where(ChainAlias.chain_id == cid))
-    for alias in aliases:
-        conn.execute(insert(ChainAlias).values(alias=alias, chain_id=cid))
-    audit.record(conn, actor, "chain_aliases", chain, before=before, after=sorted(aliases))
-    db.bump_data_version(conn)
+    _set_aliases(conn, Chain, ChainAlias, "chain_id", "产业链", chain, aliases, actor, "chain_aliases")
 
 
 def tags(conn: Connection) -> list[dict]:

@@ -122,14 +122,7 @@ def regions_tab():
             refusal = ad.add_region(name, kind, aliases, who.name)
             done(refusal, ADMIN["region_added"].format(name=name.strip()))
     with right:
-        st.markdown(f"**{ADMIN['aliases_edit']}**")
-        if rows:
-            chosen = st.selectbox(ADMIN["aliases_pick_region"], [r["name"] for r in rows], key="alias_region")
-            current = next(r for r in rows if r["name"] == chosen)["aliases"]
-            text = st.text_input(ADMIN["aliases"], "、".join(current), key=f"region_aliases_{chosen}_{version}")
-            if st.button(ADMIN["aliases_save"], key="region_aliases_save", icon=":material/save:"):
-                refusal = ad.set_region_aliases(chosen, text, who.name)
-                done(refusal, ADMIN["saved"])
+        aliases_editor(rows, "region", ad.set_region_aliases)
 
 
 def chains_tab():
@@ -144,13 +137,19 @@ def chains_tab():
             refusal = ad.add_chain(name, who.name)
             done(refusal, ADMIN["chain_added"].format(name=name.strip()))
     with right:
-        st.markdown(f"**{ADMIN['aliases_edit']}**")
-        chosen = st.selectbox(ADMIN["aliases_pick_chain"], [c["name"] for c in rows], key="alias_chain")
-        current = next(c for c in rows if c["name"] == chosen)["aliases"]
-        text = st.text_input(ADMIN["aliases"], "、".join(current), key=f"chain_aliases_{chosen}_{version}")
-        if st.button(ADMIN["aliases_save"], key="chain_aliases_save", icon=":material/save:"):
-            refusal = ad.set_chain_aliases(chosen, text, who.name)
-            done(refusal, ADMIN["saved"])
+        aliases_editor(rows, "chain", ad.set_chain_aliases)
+
+
+def aliases_editor(rows: list[dict], kind: str, save) -> None:
+    """Pick a region or chain (``kind``) from ``rows`` and replace its aliases with ``save``."""
+    st.markdown(f"**{ADMIN['aliases_edit']}**")
+    if not rows:
+        return
+    chosen = st.selectbox(ADMIN[f"aliases_pick_{kind}"], [r["name"] for r in rows], key=f"alias_{kind}")
+    current = next(r for r in rows if r["name"] == chosen)["aliases"]
+    text = st.text_input(ADMIN["aliases"], "、".join(current), key=f"{kind}_aliases_{chosen}_{version}")
+    if st.button(ADMIN["aliases_save"], key=f"{kind}_aliases_save", icon=":material/save:"):
+        done(save(chosen, text, who.name), ADMIN["saved"])
 
 
 def tags_tab():
