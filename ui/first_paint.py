@@ -12,6 +12,8 @@ from __future__ import annotations
 import streamlit as st
 
 SHOWN_KEY = "first_paint_shown"
+# in the page while the rest is still to come (browser tests wait for it to go)
+PENDING_MARK = '<span class="first-paint-pending"></span>'
 
 _JS = """
 export default function ({ data, setTriggerValue }) {
@@ -42,6 +44,7 @@ def hold(selector: str = '[data-testid="stMetricValue"]') -> bool:
     elements matching ``selector`` are on screen."""
     if st.session_state.get(SHOWN_KEY) or not st.context.headers:
         return False
+    st.markdown(PENDING_MARK, unsafe_allow_html=True)
     _signal(key="first_paint", data={"selector": selector}, on_painted_change=_shown)
     return True
 

@@ -130,13 +130,15 @@ def display_link(server, label: str = "会议室大屏") -> tuple[int, str]:
 
 
 def wait_for_app(page) -> None:
-    """Wait until Streamlit has finished running the script."""
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30000)
+    """Wait until Streamlit has finished running the script, and a first view that shows the KPI
+    cards alone (ui/first_paint.py) has been followed by the whole page."""
     page.wait_for_selector('[data-testid="stMetric"]', timeout=30000)
+    page.wait_for_function("""() => !document.querySelector('.first-paint-pending') && document.querySelector(
+        '[data-testid="stApp"][data-test-script-state="notRunning"]')""", timeout=30000)
 
 
 def wait_for_charts(page) -> None:
     """Wait until every Vega-Lite chart on the page has drawn."""
     page.wait_for_function(
         """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
-                 .every(c => c.querySelector('canvas, svg'))""", timeout=30000)
+                 .every(c => c.querySelector('canvas, svg.marks'))""", timeout=30000)
