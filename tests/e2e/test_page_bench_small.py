@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_page_bench_small(tmp_path):
     require_chromium()
     done = subprocess.run([sys.executable, "-m", "bench.page_bench", "--projects", "300", "--funds", "1500",
-                           "--regions", "5", "--runs", "1", "--browser-runs", "1", "--sqlite-path", str(tmp_path / "pages.db")],
+                           "--regions", "5", "--runs", "1", "--browser-runs", "1",
+                           "--sqlite-path", str(tmp_path / "pages.db")],
                           cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
     out = done.stdout
