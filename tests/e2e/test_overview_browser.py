@@ -51,6 +51,7 @@ def test_a_new_session_draws_the_kpi_cards_first_then_the_rest_by_itself(demo_se
     (first, first_frame), (second, second_frame) = tab.evaluate("window.__seen")
     assert (first, second) == ("cards", "chart")
     assert second_frame > first_frame  # the cards were on screen for at least one frame before the chart
+    wait_for_app(tab)  # the run that draws the rest has ended
     wait_for_charts(tab)
     assert tab.locator('[data-testid="stMetricValue"]').count() == 10  # then the whole page, cards once
     assert tab.get_by_text("数据明细").count() == 1
