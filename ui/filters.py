@@ -45,19 +45,29 @@ class Filters:
         return " · ".join([self.region, *chosen])
 
 
-def sidebar_filters() -> Filters:
+def sidebar_filters(draw: bool = True) -> Filters:
+    """The filters chosen in the sidebar (and the URL). With ``draw`` False the widgets are left
+    out and the choice is read from the URL alone, as the widgets would read it on a session's
+    first run (a page's first view, see ui/first_paint.py, shows its figures before the widgets)."""
     cfg = data.config(data.data_version())
     latest = cfg["latest"] or (dt.date.today().year, dt.date.today().month)
     years = sorted(set(cfg["years"]) | {latest[0]}, reverse=True)
     regions = {r["name"]: r["id"] for r in cfg["regions"]}
     chains = {c["name"]: c["id"] for c in cfg["chains"]}
+
+    def choose(label: str, options: list, key: str, index: int = 0, format_func=str):
+        if not draw:
+            wanted = st.query_params.get(key)
+            return next((o for o in options if format_func(o) == wanted), options[index])
+        return st.selectbox(label, options, index=index, key=key, format_func=format_func, bind="query-params")
+
     with st.sidebar:
-        st.markdown("#### 筛选条件")
-        year = st.selectbox("年份", years, index=years.index(latest[0]), key="year", bind="query-params")
-        month = st.selectbox("截至月份", list(range(1, 13)), index=latest[1] - 1, key="month",
-                             format_func=lambda m: f"{m}月", bind="query-params")
-        region = st.selectbox("县区", [CITY_REGION, *regions], key="region", bind="query-params")
-        chain = st.selectbox("产业链", [ALL_CHAINS, *chains], key="chain", bind="query-params")
-        scope_label = st.selectbox("项目范围", list(SCOPES), key="scope", bind="query-params")
+        if draw:
+            st.markdown("#### 筛选条件")
+        year = choose("年份", years, "year", years.index(latest[0]))
+        month = choose("截至月份", list(range(1, 13)), "month", latest[1] - 1, lambda m: f"{m}月")
+        region = choose("县区", [CITY_REGION, *regions], "region")
+        chain = choose("产业链", [ALL_CHAINS, *chains], "chain")
+        scope_label = choose("项目范围", list(SCOPES), "scope")
     scope = Scope(region_id=regions.get(region), chain_id=chains.get(chain), **SCOPES[scope_label])
     return Filters(Period(int(year), int(month)), scope, region, chain, scope_label)

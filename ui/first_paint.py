@@ -38,11 +38,16 @@ def _shown() -> None:
     st.session_state[SHOWN_KEY] = True
 
 
+def pending() -> bool:
+    """Whether this run draws a first view: the session's first run with a browser behind it
+    (none behind a test harness, which gets the whole page at once)."""
+    return not st.session_state.get(SHOWN_KEY) and bool(st.context.headers)
+
+
 def hold(selector: str = '[data-testid="stMetricValue"]') -> bool:
-    """Whether the page should stop after what it has drawn so far: on the session's first run
-    with a browser behind it (none behind a test harness, which gets the whole page), until the
-    elements matching ``selector`` are on screen."""
-    if st.session_state.get(SHOWN_KEY) or not st.context.headers:
+    """Whether the page should stop after what it has drawn so far: in a first view (``pending``),
+    until the elements matching ``selector`` are on screen."""
+    if not pending():
         return False
     st.markdown(PENDING_MARK, unsafe_allow_html=True)
     _signal(key="first_paint", data={"selector": selector}, on_painted_change=_shown)

@@ -10,7 +10,7 @@ from ui.drill import show_projects_behind
 from ui.filters import sidebar_filters
 
 auth.require_page("overview", "总览")
-f = sidebar_filters()
+f = sidebar_filters(draw=not first_paint.pending())  # the widgets follow the cards
 version = data.data_version()
 o = data.overview(f.period, f.scope, version)
 tp = o["time_progress_pct"]

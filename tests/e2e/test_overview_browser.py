@@ -36,7 +36,10 @@ requestAnimationFrame(tick);
 new MutationObserver(() => {
   const watched = [["cards", '[data-testid="stMetricValue"]'], ["chart", '[data-testid="stVegaLiteChart"]']];
   for (const [name, selector] of watched) {
-    if (!window.__seen.some(s => s[0] === name) && document.querySelector(selector)) window.__seen.push([name, frames]);
+    if (!window.__seen.some(s => s[0] === name) && document.querySelector(selector)) {
+      window.__seen.push([name, frames, document.querySelector("h1").textContent,
+                          document.querySelectorAll('[data-testid="stSelectbox"]').length]);
+    }
   }
 }).observe(document, {subtree: true, childList: true});
 """
@@ -46,13 +49,17 @@ def test_a_new_session_draws_the_kpi_cards_first_then_the_rest_by_itself(demo_se
     sign_in(page, demo_server.url, "leader")
     page.context.add_init_script(ORDER_SCRIPT)
     tab = page.context.new_page()  # a new session of the signed-in browser (its login cookie)
-    tab.goto(f"{demo_server.url}/overview")
+    tab.goto(f"{demo_server.url}/overview?region=临江区&year=2025&month=12月")  # a forwarded link
     tab.wait_for_function("window.__seen.length === 2", timeout=30000)
-    (first, first_frame), (second, second_frame) = tab.evaluate("window.__seen")
+    (first, first_frame, first_title, first_widgets), (second, second_frame, _, _) = tab.evaluate("window.__seen")
     assert (first, second) == ("cards", "chart")
+    # the first view reads the link's filters without drawing the filter widgets, which follow
+    assert first_title == "招商引资总览 · 临江区" and first_widgets == 0
     assert second_frame > first_frame  # the cards were on screen for at least one frame before the chart
     wait_for_app(tab)  # the run that draws the rest has ended
     wait_for_charts(tab)
     assert tab.locator('[data-testid="stMetricValue"]').count() == 10  # then the whole page, cards once
     assert tab.get_by_text("数据明细").count() == 1
+    assert tab.locator('[data-testid="stSelectbox"]').count() == 6  # five filters and the 数据明细 choice
+    assert "2025年全年" in tab.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first.inner_text()
     assert tab.locator('[data-testid="stException"]').count() == 0
