@@ -5,7 +5,8 @@ A leader opening the dashboard looks at the KPI cards first. Drawn together with
 cards wait for the browser to load and lay out everything else (the chart library alone is over a
 megabyte of script); drawn alone, they show in about the time of a one-line page. ``hold`` mounts a
 tiny component after the cards whose script waits until the cards are on screen and then asks for
-the rest (a rerun); from then on the session's runs draw the whole page at once.
+the rest (a rerun); from then on the session's runs draw the whole page at once. A page may also
+leave its filter widgets out of the first view (``pending``; ui/filters reads the URL instead).
 """
 from __future__ import annotations
 
@@ -39,8 +40,8 @@ def _shown() -> None:
 
 
 def pending() -> bool:
-    """Whether this run draws a first view: the session's first run with a browser behind it
-    (none behind a test harness, which gets the whole page at once)."""
+    """Whether this run draws a first view: no first view has been drawn in this session yet, and
+    a browser is behind it (none behind a test harness, which gets the whole page at once)."""
     return not st.session_state.get(SHOWN_KEY) and bool(st.context.headers)
 
 
