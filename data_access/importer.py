@@ -22,6 +22,7 @@ import sys
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -219,7 +220,8 @@ def _import(engine: Engine, content: bytes, file_name: str, year, month, region,
         first = list(itertools.islice(arriving, 1))
         arriving = itertools.chain(first, arriving)
     sha = hashlib.sha256(content).hexdigest()
-    with engine.connect() as conn, conn.begin() as transaction:
+    # the innermost context ends first: the background write is over before the transaction ends
+    with engine.connect() as conn, conn.begin() as transaction, ThreadPoolExecutor(1) as background:
         if engine.dialect.name == "sqlite":
             # write first, so this transaction holds SQLite's write lock from the start and a
             # concurrent import waits for it instead of failing on a stale read snapshot
@@ -243,14 +245,19 @@ def _import(engine: Engine, content: bytes, file_name: str, year, month, region,
         result = ImportResult(None, year, month, region, dry_run=dry_run)
         batch = _Batch(conn, content, sha, file_name, user, region_id, year, month, result)
         read: list[SheetRead] = []
+        early: Future | None = None
         for item in arriving:  # each sheet checked as soon as it is read
             read.append(item)
             if item.rows is None:
                 continue
             plan.check(item.sheet.name, item.rows)
             if item.sheet is LEDGER and not region_problems and not plan.problems \
-                    and not any(r.problems for r in read) and batch.open(early=True):
-                plan.write(batch.writer, result, projects_only=True)  # while the other sheets are read
+                    and not any(r.problems for r in read):
+                # the projects are written while the other sheets are read and checked, which
+                # needs no database: the connection is the background thread's until it is done
+                early = background.submit(_write_early, batch, plan, result)
+        if early is not None:
+            early.result()
         plan.check_codes()
         sheets, problems = found_sheets(read)
         problems += region_problems + plan.problems
@@ -289,6 +296,13 @@ def _import(engine: Engine, content: bytes, file_name: str, year, month, region,
             print("HOLD", flush=True)
             sys.stdin.readline()
     return result
+
+
+def _write_early(batch: _Batch, plan: _Plan, result: ImportResult) -> None:
+    """The ledger's projects, written before the rest of the file is read, when the batch can be
+    opened early."""
+    if batch.open(early=True):
+        plan.write(batch.writer, result, projects_only=True)
 
 
 def _rejection(problems: list[Problem]) -> ImportRejected:
@@ -651,14 +665,13 @@ def _differs(old, new) -> bool:
 
 # IN lists bound at execution (expanding): compiled once, not per chunk and value
 _PROJECTS_BY_CODE = select(Project.__table__).where(Project.code.in_(bindparam("codes", expanding=True)))
-_IDS_BY_CODE = select(Project.code, Project.id).where(Project.code.in_(bindparam("codes", expanding=True)))
 
 
 def _lookup_projects(conn: Connection, codes: set) -> dict[str, dict]:
     found = {}
     codes = sorted(c for c in codes if c)
-    for start in range(0, len(codes), 500):
-        chunk = {"codes": codes[start:start + 500]}
+    for start in range(0, len(codes), 5000):
+        chunk = {"codes": codes[start:start + 5000]}
         found |= {r["code"]: dict(r) for r in conn.execute(_PROJECTS_BY_CODE, chunk).mappings()}
     return found
 
@@ -715,15 +728,13 @@ class _Writer:
         self.log.clear()
 
     def insert_projects(self, rows: list[dict]) -> dict[str, int]:
-        """Insert new projects; their ids by code (looked up after, cheaper than RETURNING per row)."""
+        """Insert new projects; their ids by code (taken before the insert, see _new_ids)."""
         if not rows:
             return {}
-        cols = ("code", *PROJECT_FIELDS)
-        _bulk_insert(self.conn, Project.__table__, cols, [tuple(r[c] for c in cols) for r in rows])
+        cols = ("id", "code", *PROJECT_FIELDS)
+        ids = dict(zip((r["code"] for r in rows), _new_ids(self.conn, len(rows))))
+        _bulk_insert(self.conn, Project.__table__, cols, [(ids[r["code"]], *(r[c] for c in cols[1:])) for r in rows])
         self._log_inserted("project", [(r["code"],) for r in rows])
-        codes, ids = [r["code"] for r in rows], {}
-        for start in range(0, len(codes), 1000):
-            ids |= dict(self.conn.execute(_IDS_BY_CODE, {"codes": codes[start:start + 1000]}).all())
         return ids
 
     def update_projects(self, changed: list[tuple[str, dict, dict]]) -> None:
@@ -791,6 +802,16 @@ class _Writer:
                 {c: bindparam(c) for c in value_cols})
             self.conn.execute(stmt, updates)
         return len(inserts) + len(updates)
+
+
+def _new_ids(conn: Connection, n: int) -> list[int]:
+    """``n`` ids for new projects, as the database would give them: from the id sequence on
+    PostgreSQL, after the largest id on SQLite (an import holds SQLite's write lock throughout)."""
+    if conn.dialect.name == "postgresql":
+        return list(conn.execute(text("SELECT nextval(pg_get_serial_sequence('project', 'id')) "
+                                      "FROM generate_series(1, :n)"), {"n": n}).scalars())
+    first = conn.execute(select(func.coalesce(func.max(Project.id), 0))).scalar() + 1
+    return list(range(first, first + n))
 
 
 def _bulk_insert(conn: Connection, table, cols: tuple[str, ...], rows: list[tuple]) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from bench import import_bench
 
 LABELS = ["read (read_workbook)", "validate (_Plan.check)", "write rows (_Plan.write)", "rebuild monthly_fact",
-          "rest (names, archive, commit)", "total import_workbook", "total / fastest plain read",
+          "of which in the background", "rest (names, archive, waiting, commit)", "total import_workbook",
+          "total / fastest plain read",
           "dry run (preview), total", "peak memory, importing process", "peak memory, reader worker",
           "memory before the imports (baseline)", "python-calamine, all sheets to_python",
           "openpyxl read_only iter_rows"]
