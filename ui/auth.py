@@ -241,37 +241,39 @@ def refuse(who: Principal, title: str) -> None:
         st.error(ACCESS["refused"].format(role=who.role_label, page=title), icon=":material/block:")
 
 
-HOME = "home"  # the url path of the hidden default page that "/" opens
+HOME = "home"  # the url path the default page (shown at "/") reserves
 
 
 def navigation(pages: list[tuple[str, str, str, str]], who: Principal | None,
                login_file: str = "views/login.py") -> list:
     """The st.Page list for this session. Signed out: the login page at every address (so a
-    bookmarked link opens after signing in). Signed in: the pages the role may open; every other
-    address shows a refusal and never runs its page.
+    bookmarked link opens after signing in), "/" included. Signed in: the pages the role may open;
+    every other address shows a refusal and never runs its page.
 
-    "/" is a hidden default page at ``HOME`` running the login page, then the role's first page: its
-    address does not change on signing in, so the URL's filters (``/?region=…``) survive, and every
-    page keeps its own address (Streamlit resolves a default page only at "/")."""
+    The role's first page is its home, shown at "/": the address does not change on signing in, so
+    the URL's filters (``/?region=…``) survive; and Streamlit's front end finds the server at once
+    from "/", but from any other address only after a failed probe of that address as the app's
+    base (~0.1 s more before anything is drawn). That page answers at its own address too (hidden),
+    as every page keeps its own."""
     if who is None:
         return [st.Page(login_file, title=LOGIN["submit"], icon=":material/login:", url_path=HOME, default=True,
                         visibility="hidden")] + [
             st.Page(login_file, title=title, icon=icon, url_path=url, visibility="hidden")
             for _, title, icon, url in pages] + [
             st.Page(login_file, title=LOGIN["submit"], icon=":material/login:", url_path="login", visibility="hidden")]
-    out, first = [], None
+    out, home = [], None
     for file, title, icon, url in pages:
-        if may_open(who, url):
-            out.append(st.Page(file, title=title, icon=icon, url_path=url))
-            first = first or (file, title, icon)
-        else:
+        if not may_open(who, url):
             out.append(st.Page(_refusal(who, title), title=title, icon=icon, url_path=url, visibility="hidden"))
-    if first is None:  # a display link before any display page exists
+        elif home is None:
+            home = st.Page(file, title=title, icon=icon, url_path=HOME, default=True)
+            out += [home, st.Page(file, title=title, icon=icon, url_path=url, visibility="hidden")]
+        else:
+            out.append(st.Page(file, title=title, icon=icon, url_path=url))
+    if home is None:  # a display link before any display page exists
         home = st.Page(_message(ACCESS["no_display_page"]), title=ACCESS["display_role"], icon=":material/tv:",
                        url_path=HOME, default=True, visibility="hidden")
-    else:
-        home = st.Page(first[0], title=first[1], icon=first[2], url_path=HOME, default=True, visibility="hidden")
-    out.append(home)
+        out.append(home)
     out.append(st.Page(lambda: st.switch_page(home), title=LOGIN["submit"], icon=":material/login:",
                        url_path="login", visibility="hidden"))
     return out

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.cards import KPI_VALUE
+
 SHOWN_KEY = "first_paint_shown"
-# in the page while the rest is still to come (browser tests wait for it to go)
-PENDING_MARK = '<span class="first-paint-pending"></span>'
+# the component's element is in the page while the rest is still to come (browser tests wait for it to go)
+PENDING_SELECTOR = ".st-key-first_paint"
 
 _JS = """
 export default function ({ data, setTriggerValue }) {
@@ -45,12 +47,11 @@ def pending() -> bool:
     return not st.session_state.get(SHOWN_KEY) and bool(st.context.headers)
 
 
-def hold(selector: str = '[data-testid="stMetricValue"]') -> bool:
+def hold(selector: str = KPI_VALUE) -> bool:
     """Whether the page should stop after what it has drawn so far: in a first view (``pending``),
     until the elements matching ``selector`` are on screen."""
     if not pending():
         return False
-    st.markdown(PENDING_MARK, unsafe_allow_html=True)
     _signal(key="first_paint", data={"selector": selector}, on_painted_change=_shown)
     return True
 

@@ -6,6 +6,7 @@ from labels import METRIC_LABELS
 from reports.charts import region_frame, trend_chart
 from ui import auth, charts, data, first_paint
 from ui import format as fmt
+from ui.cards import KPI_CSS, Kpi, kpi_grid_html
 from ui.drill import show_projects_behind
 from ui.filters import sidebar_filters
 
@@ -19,47 +20,50 @@ st.title(f"招商引资总览 · {f.region}")
 st.caption(f"{f.breadcrumb} · 序时进度 {fmt.percent(tp)}")
 
 
-def completion_line(completion) -> str:
-    """完成年度任务 X% coloured blue when on or ahead of 序时进度, red when behind."""
+def change(prefix: str, value, suffix: str = "%", absent: str = "") -> tuple[str, str]:
+    """A change as a card line: "同比 ▲ +12.30%" (up) or "同比 ▼ -4.00%" (down); ``absent`` when None."""
+    if value is None:
+        return absent, "muted"
+    arrow, tone = ("▲", "up") if value >= 0 else ("▼", "down")
+    return f"{prefix} {arrow} {fmt.signed_pct(value, suffix)}", tone
+
+
+def progress_card(label: str, value: str, yoy, completion, target, unit: str) -> Kpi:
+    """A figure against its annual target: year-on-year change, target and completion, and the gap to
+    序时进度 (蓝 on or ahead, 红 behind)."""
+    yoy_line = change("同比", yoy, absent="无上年同期数据")
     if completion is None:
-        return ":gray[无年度目标]"
-    if completion < tp:
-        gap = fmt.two(tp - completion)
-        return f"完成年度任务 :red[**{fmt.percent(completion)}**]  \n:red[低于序时进度 {gap} 个百分点]"
-    return f"完成年度任务 :blue[**{fmt.percent(completion)}**]  \n:blue[达到序时进度]"
+        return Kpi(label, value, (yoy_line, ("无年度目标", "muted")))
+    goal = fmt.two(target) if unit == "亿元" else f"{int(target):,}"
+    status = "behind" if completion < tp else "ahead"
+    gap = f"低于序时进度 {fmt.two(tp - completion)} 个百分点" if status == "behind" else "达到序时进度"
+    return Kpi(label, value, (yoy_line, (f"年度目标 {goal} {unit} · 完成 {fmt.percent(completion)}", status),
+                              (gap, status)), status)
 
 
-cards = [
-    ("新签约项目", fmt.count(o["signed_count"]), o["signed_count_yoy_pct"], o["signed_count_completion_pct"],
-     o["signed_count_target"], "个"),
-    ("合同投资额", fmt.amount(o["signed_amount"]), o["signed_amount_yoy_pct"], o["signed_amount_completion_pct"],
-     o["signed_amount_target"], "亿元"),
-    ("到位资金", fmt.amount(o["funds_in_place"]), o["funds_yoy_pct"], o["funds_completion_pct"], o["funds_target"],
-     "亿元"),
+diff = o["manufacturing_share_diff_pp"]
+share_lines = (change("较年度目标", diff, " 个百分点", absent="无年度目标"),
+               (f"制造业项目 {o['manufacturing_count']} 个 · {fmt.amount(o['manufacturing_amount'])}", ""))
+big = [
+    progress_card("新签约项目", fmt.count(o["signed_count"]), o["signed_count_yoy_pct"],
+                  o["signed_count_completion_pct"], o["signed_count_target"], "个"),
+    progress_card("合同投资额", fmt.amount(o["signed_amount"]), o["signed_amount_yoy_pct"],
+                  o["signed_amount_completion_pct"], o["signed_amount_target"], "亿元"),
+    progress_card("到位资金", fmt.amount(o["funds_in_place"]), o["funds_yoy_pct"], o["funds_completion_pct"],
+                  o["funds_target"], "亿元"),
+    Kpi("制造业占比", fmt.percent(o["manufacturing_share_pct"]), share_lines,
+        None if diff is None else ("behind" if diff < 0 else "ahead")),
 ]
-cols = st.columns(4)
-for col, (label, value, yoy, completion, target, unit) in zip(cols, cards):
-    with col:
-        goal = "" if target is None else f"年度目标 {fmt.two(target) if unit == '亿元' else int(target)} {unit}"
-        st.metric(label, value, fmt.signed_pct(yoy), border=True, delta_description="同比", help=goal or None)
-        st.markdown(completion_line(completion))
-with cols[3]:
-    diff = o["manufacturing_share_diff_pp"]
-    st.metric("制造业占比", fmt.percent(o["manufacturing_share_pct"]),
-              fmt.signed_pct(diff, " 个百分点") if diff is not None else None, border=True,
-              delta_description="较年度目标")
-    st.markdown(f"制造业项目 {o['manufacturing_count']} 个 · {fmt.amount(o['manufacturing_amount'])}")
-
-small = st.columns(6)
-small[0].metric("开工率", fmt.percent(o["start_rate_pct"]), border=True,
-                help=f"签约项目中已开工 {o['started_count']} 个")
-small[1].metric("资金到位率", fmt.percent(o["funds_arrival_rate_pct"]), border=True)
-small[2].metric("投产项目", fmt.count(o["production_count"]), border=True)
-small[3].metric("10亿元以上项目", fmt.count(o["projects_over_10yi_count"]), border=True,
-                help=f"合同投资额 {fmt.amount(o['projects_over_10yi_amount'])}")
-small[4].metric("500强项目", fmt.count(o["top500_projects"]), border=True,
-                help=f"新引进500强企业 {o['top500_enterprises_new']} 家")
-small[5].metric("新引进小巨人企业", fmt.count(o["little_giant_enterprises_new"], "家"), border=True)
+small = [
+    Kpi("开工率", fmt.percent(o["start_rate_pct"]), ((f"已开工 {o['started_count']} 个", ""),)),
+    Kpi("资金到位率", fmt.percent(o["funds_arrival_rate_pct"]), (("到位资金 / 合同投资额", "muted"),)),
+    Kpi("投产项目", fmt.count(o["production_count"])),
+    Kpi("10亿元以上项目", fmt.count(o["projects_over_10yi_count"]),
+        ((f"合同投资额 {fmt.amount(o['projects_over_10yi_amount'])}", ""),)),
+    Kpi("500强项目", fmt.count(o["top500_projects"]), ((f"新引进500强企业 {o['top500_enterprises_new']} 家", ""),)),
+    Kpi("新引进小巨人企业", fmt.count(o["little_giant_enterprises_new"], "家")),
+]
+st.html(KPI_CSS + kpi_grid_html(big) + kpi_grid_html(small, small=True))  # one element: see ui/cards.py
 
 if first_paint.hold():
     st.stop()

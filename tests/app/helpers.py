@@ -1,4 +1,6 @@
-"""Shared AppTest set-up: the app pointed at a test database with every cache cleared, signed in."""
+"""Shared AppTest set-up: the app pointed at a test database with every cache cleared, signed in; and
+the 总览's KPI cards as the page shows them."""
+from html.parser import HTMLParser
 from pathlib import Path
 
 import streamlit as st
@@ -50,3 +52,47 @@ def opened(engine, monkeypatch, view: str, month: int | None = None) -> AppTest:
     if month is not None:
         at.selectbox(key="month").select(month).run()
     return at
+
+
+class _KpiParser(HTMLParser):
+    """The 总览's KPI cards (ui/cards.kpi_grid_html) in an st.html body: label -> (value, lines), each
+    line (text, tone)."""
+
+    def __init__(self):
+        super().__init__()
+        self.cards: dict[str, tuple[str, list[tuple[str, str]]]] = {}
+        self._card: dict | None = None
+        self._part: tuple[str, str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        classes = (attrs.get("class") or "").split()
+        if attrs.get("data-testid") == "kpi-card":
+            self._card = {"label": "", "value": "", "lines": []}
+        elif self._card is not None and classes[:1] in (["label"], ["value"], ["line"]):
+            self._part = (classes[0], " ".join(classes[1:]))
+            if classes[0] == "line":
+                self._card["lines"].append(["", self._part[1]])
+
+    def handle_data(self, data):
+        if self._card is None or self._part is None:
+            return
+        if self._part[0] == "line":
+            self._card["lines"][-1][0] += data
+        else:
+            self._card[self._part[0]] += data
+
+    def handle_endtag(self, tag):
+        if self._part is not None:
+            self._part = None
+        elif self._card is not None:
+            self.cards[self._card["label"]] = (self._card["value"], [tuple(x) for x in self._card["lines"]])
+            self._card = None
+
+
+def kpi_cards(at: AppTest) -> dict[str, tuple[str, list[tuple[str, str]]]]:
+    """The KPI cards the page shows: label -> (value, [(line, tone), …])."""
+    parser = _KpiParser()
+    for element in at.html:
+        parser.feed(element.value)
+    return parser.cards

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from data_access.importer import import_workbook
-from tests.app.helpers import app_on
+from tests.app.helpers import app_on, kpi_cards
 from tests.builders import LEDGER_HEAD, ledger_row, region, workbook
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -24,7 +24,7 @@ def app(engine, monkeypatch):
 
 
 def metrics_of(at):
-    return {m.label: m.value for m in at.metric}
+    return {label: value for label, (value, _) in kpi_cards(at).items()}
 
 
 def test_figures_of_a_small_city(engine, app):
@@ -47,7 +47,11 @@ def test_figures_of_a_small_city(engine, app):
     assert shown["制造业占比"] == "100.00%"
     assert shown["开工率"] == "50.00%"  # 1 of 2
     # 3.75 / 10 = 37.50% < 41.67%, behind by 4.17 points
-    assert any(m.value == "完成年度任务 :red[**37.50%**]  \n:red[低于序时进度 4.17 个百分点]" for m in at.markdown)
+    # last year through May: A3 only (3 亿元, 1 project): 3.75 / 3 = +25.00%, 2 / 1 = +100.00%
+    assert kpi_cards(at)["合同投资额"][1] == [("同比 ▲ +25.00%", "up"), ("年度目标 10.00 亿元 · 完成 37.50%", "behind"),
+                                         ("低于序时进度 4.17 个百分点", "behind")]
+    assert kpi_cards(at)["新签约项目"][1] == [("同比 ▲ +100.00%", "up"), ("无年度目标", "muted")]
+    assert kpi_cards(at)["到位资金"][1] == [("无上年同期数据", "muted"), ("无年度目标", "muted")]
     assert any("2023年1-5月,全市新签约项目2个,合同投资额3.75亿元" in m.value for m in at.markdown)
 
     # a click on 西城区's bar opens its projects: A2 only (A3 was signed in 2022), total = its bar
@@ -72,3 +76,22 @@ def test_empty_database_renders_with_guidance(app):
     at = app()
     assert metrics_of(at)["新签约项目"] == "0 个"
     assert any("尚未配置县区" in i.value for i in at.info)
+
+
+def test_cards_ahead_of_time_progress_and_falling(engine, app):
+    with engine.begin() as conn:
+        region(conn, "东城区")
+    content = workbook({
+        "项目台账": [LEDGER_HEAD,
+                 ledger_row("B1", "东城区", 2.5, D(2023, 3, 5)),  # 制造业 (ledger_row's default)
+                 ledger_row("B2", "东城区", 5, D(2022, 4, 1))],
+        "年度目标": [["年度", "县区", "指标", "目标值"], [2023, "全市", "合同投资额", 5],
+                 [2023, "全市", "制造业占比", 60]]})
+    import_workbook(engine, content, "台账.xlsx", 2023, 5)
+    cards = kpi_cards(app())
+    # 2.5 against 5 a year before: -50.00%; 2.5 / 5 = 50.00% ≥ 序时进度 41.67%
+    assert cards["合同投资额"] == ("2.50 亿元", [("同比 ▼ -50.00%", "down"),
+                                          ("年度目标 5.00 亿元 · 完成 50.00%", "ahead"), ("达到序时进度", "ahead")])
+    # the one project signed this year is manufacturing: 100.00% against 60: +40.00 points
+    assert cards["制造业占比"] == ("100.00%", [("较年度目标 ▲ +40.00 个百分点", "up"),
+                                          ("制造业项目 1 个 · 2.50 亿元", "")])

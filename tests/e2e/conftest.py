@@ -132,8 +132,8 @@ def display_link(server, label: str = "会议室大屏") -> tuple[int, str]:
 def wait_for_app(page) -> None:
     """Wait until Streamlit has finished running the script, and a first view that shows the KPI
     cards alone (ui/first_paint.py) has been followed by the whole page."""
-    page.wait_for_selector('[data-testid="stMetric"]', timeout=30000)
-    page.wait_for_function("""() => !document.querySelector('.first-paint-pending') && document.querySelector(
+    page.wait_for_selector('[data-testid="stMetric"], [data-testid="kpi-card"]', timeout=30000)
+    page.wait_for_function("""() => !document.querySelector('.st-key-first_paint') && document.querySelector(
         '[data-testid="stApp"][data-test-script-state="notRunning"]')""", timeout=30000)
 
 

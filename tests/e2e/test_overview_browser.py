@@ -10,7 +10,7 @@ def test_overview_shows_demo_figures_in_chinese(demo_server, page):
     sign_in(page, demo_server.url, "leader")
     wait_for_app(page)
     assert page.locator('[data-testid="stException"]').count() == 0
-    labels = page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
+    labels = page.locator('[data-testid="kpi-card"] .label').all_inner_texts()
     assert "新签约项目" in labels and "合同投资额" in labels
     assert page.get_by_text("演示数据").count() >= 1
     # the CJK font renders the title with real glyphs: wider than the same count of missing-glyph boxes
@@ -34,7 +34,7 @@ let frames = 0;
 const tick = () => { frames += 1; requestAnimationFrame(tick); };
 requestAnimationFrame(tick);
 new MutationObserver(() => {
-  const watched = [["cards", '[data-testid="stMetricValue"]'], ["chart", '[data-testid="stVegaLiteChart"]']];
+  const watched = [["cards", '[data-testid="kpi-card"] .value'], ["chart", '[data-testid="stVegaLiteChart"]']];
   for (const [name, selector] of watched) {
     if (!window.__seen.some(s => s[0] === name) && document.querySelector(selector)) {
       window.__seen.push([name, frames, document.querySelector("h1").textContent,
@@ -58,7 +58,7 @@ def test_a_new_session_draws_the_kpi_cards_first_then_the_rest_by_itself(demo_se
     assert second_frame > first_frame  # the cards were on screen for at least one frame before the chart
     wait_for_app(tab)  # the run that draws the rest has ended
     wait_for_charts(tab)
-    assert tab.locator('[data-testid="stMetricValue"]').count() == 10  # then the whole page, cards once
+    assert tab.locator('[data-testid="kpi-card"]').count() == 10  # then the whole page, cards once
     assert tab.get_by_text("数据明细").count() == 1
     assert tab.locator('[data-testid="stSelectbox"]').count() == 6  # five filters and the 数据明细 choice
     assert "2025年全年" in tab.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first.inner_text()

@@ -61,5 +61,5 @@ def test_upload_fix_and_commit(demo_server, page, tmp_path):
     page.goto(f"{demo_server.url}/?region=临江区&year={period.year}&month={period.month}月")  # still signed in
     wait_for_app(page)
     expected = fmt.amount(before + Decimal("12.34"))
-    values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    values = page.locator('[data-testid="kpi-card"] .value').all_inner_texts()
     assert expected in values, values
