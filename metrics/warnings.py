@@ -53,13 +53,15 @@ def project_warning(stage: str, sign_date, start_date, planned_production_date, 
     stage = stage_on(stage, sign_date, start_date, production_date, as_of)
     yellow, red = settings.get("project_yellow_months"), settings.get("project_red_months")
     if stage == "签约" and sign_date and sign_date <= as_of:
-        months, reason = months_between(sign_date, as_of), "签约后{m}个月未开工"
+        months = months_between(sign_date, as_of)
+        reason = f"签约后{months}个月未开工" if months else "签约不足1个月未开工"
     elif stage == "开工" and planned_production_date and planned_production_date < as_of:
-        months, reason = months_between(planned_production_date, as_of), "超过计划投产日期{m}个月未投产"
+        months = months_between(planned_production_date, as_of)
+        reason = f"超过计划投产日期{months}个月未投产" if months else "超过计划投产日期不足1个月未投产"
     else:
         return None, None
     level = "blue" if months < yellow else "yellow" if months <= red else "red"
-    return level, reason.format(m=months)
+    return level, reason
 
 
 def _after(day, as_of: dt.date):

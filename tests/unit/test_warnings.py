@@ -59,7 +59,8 @@ AS_OF = D(2023, 6, 15)
     (D(2021, 6, 15), "red", 24),
 ])
 def test_signed_not_started_bands(sign, level, months):
-    assert project_warning("签约", sign, None, None, AS_OF) == (level, f"签约后{months}个月未开工")
+    after = f"后{months}个月" if months else "不足1个月"  # signed today: "签约不足1个月未开工"
+    assert project_warning("签约", sign, None, None, AS_OF) == (level, f"签约{after}未开工")
 
 
 @pytest.mark.parametrize("planned, level, months", [
@@ -72,7 +73,7 @@ def test_signed_not_started_bands(sign, level, months):
 ])
 def test_started_past_planned_production_bands(planned, level, months):
     assert project_warning("开工", D(2021, 1, 1), D(2021, 3, 1), planned, AS_OF) == \
-        (level, f"超过计划投产日期{months}个月未投产")
+        (level, f"超过计划投产日期{f'{months}个月' if months else '不足1个月'}未投产")
 
 
 @pytest.mark.parametrize("stage, sign, start, planned", [
