@@ -184,7 +184,7 @@ def briefing_docx(period: Period, scope: Scope, scope_label: str, version: int) 
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def screen_images(period: Period, version: int) -> dict[str, str]:
-    """The 大屏 charts (SVG data URIs) of the whole city for ``period``."""
+def screen_images(period: Period, version: int, panel: int = 0) -> dict[str, str]:
+    """The 大屏 charts (SVG data URIs) of the whole city for ``period``, of middle row ``panel``."""
     from ui.bigscreen import panel_charts
-    return panel_charts(briefing_content(period, Scope(), "全市", version))
+    return panel_charts(briefing_content(period, Scope(), "全市", version), panel)

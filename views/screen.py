@@ -34,7 +34,7 @@ def live_screen():
     b = data.briefing_content(period, Scope(), "全市", version)
     panel = st.session_state.get("screen_panel", -1) + 1 if rotate else 0
     st.session_state["screen_panel"] = panel
-    st.html(bigscreen.screen_html(b, data.screen_images(period, version), panel))
+    st.html(bigscreen.screen_html(b, data.screen_images(period, version, panel % 2), panel))
     st.html(f'<div data-testid="screen-clock" style="position:fixed;right:1vw;bottom:.4vh;color:#58709a;'
             f'font-size:min(.8vw,1.4vh)">刷新于 {dt.datetime.now():%H:%M:%S}</div>')
 
