@@ -69,11 +69,18 @@ class Briefing:
         return headlines(self.figures, self.period)
 
 
+def progress_status(completion, time_progress) -> str | None:
+    """'ahead' when a completion (%) is on or ahead of 序时进度, 'behind' when below it, None without
+    a target: the colour of a headline figure (蓝 / 红) on every screen."""
+    if completion is None:
+        return None
+    return "behind" if completion < time_progress else "ahead"
+
+
 def _completion_note(completion, yoy, time_progress) -> tuple[str, str | None]:
-    parts, status = [], None
+    parts, status = [], progress_status(completion, time_progress)
     if completion is not None:
         parts.append(f"完成年度任务 {fmt.percent(completion)}")
-        status = "behind" if completion < time_progress else "ahead"
     if yoy is not None:
         parts.append(f"同比 {fmt.signed_pct(yoy)}")
     return " · ".join(parts) or "无年度目标和上年同期数据", status

@@ -15,8 +15,6 @@ import streamlit as st
 from ui.cards import KPI_VALUE
 
 SHOWN_KEY = "first_paint_shown"
-# the component's element is in the page while the rest is still to come (browser tests wait for it to go)
-PENDING_SELECTOR = ".st-key-first_paint"
 
 _JS = """
 export default function ({ data, setTriggerValue }) {
@@ -49,7 +47,8 @@ def pending() -> bool:
 
 def hold(selector: str = KPI_VALUE) -> bool:
     """Whether the page should stop after what it has drawn so far: in a first view (``pending``),
-    until the elements matching ``selector`` are on screen."""
+    until the elements matching ``selector`` are on screen. Meanwhile the component's element
+    (``.st-key-first_paint``) is in the page: browser tests wait for it to go."""
     if not pending():
         return False
     _signal(key="first_paint", data={"selector": selector}, on_painted_change=_shown)

@@ -4,6 +4,7 @@ import streamlit as st
 
 from labels import METRIC_LABELS
 from reports.charts import region_frame, trend_chart
+from reports.content import progress_status
 from ui import auth, charts, data, first_paint
 from ui import format as fmt
 from ui.cards import KPI_CSS, Kpi, kpi_grid_html
@@ -35,7 +36,7 @@ def progress_card(label: str, value: str, yoy, completion, target, unit: str) ->
     if completion is None:
         return Kpi(label, value, (yoy_line, ("无年度目标", "muted")))
     goal = fmt.two(target) if unit == "亿元" else f"{int(target):,}"
-    status = "behind" if completion < tp else "ahead"
+    status = progress_status(completion, tp)
     gap = f"低于序时进度 {fmt.two(tp - completion)} 个百分点" if status == "behind" else "达到序时进度"
     return Kpi(label, value, (yoy_line, (f"年度目标 {goal} {unit} · 完成 {fmt.percent(completion)}", status),
                               (gap, status)), status)
