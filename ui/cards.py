@@ -1,16 +1,17 @@
 """Headline cards as HTML: the 简报 page (light) and the 大屏 (dark) show label, value and a note
-coloured by progress against 序时进度 (蓝 on or ahead, 红 behind); the 总览 shows its KPI cards, with
-more lines each (``Kpi``), in a grid of its own.
+coloured by progress against 序时进度 (蓝 on or ahead, 红 behind); the 总览, 产业链, 重点企业 and 驻点招商
+show KPI cards with more lines each (``Kpi``), in grids of their own.
 
-The 总览's cards are one HTML element rather than one st.metric per figure: a leader's first view of
-the dashboard is these cards, and each element Streamlit sends is a message the browser renders on
-its own (ten metrics in columns are some thirty), which made the cards show ~0.1 s later."""
+A row of KPI cards is one HTML element rather than one st.metric per figure: a leader's first view of
+the dashboard is the 总览's cards, and each element Streamlit sends is a message the browser renders
+on its own (ten metrics in columns are some thirty), which made the cards show ~0.1 s later."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
 
 from reports.content import Headline
+from ui import format as fmt
 
 STATUS_CLASS = {"ahead": "ahead", "behind": "behind", None: "plain"}
 
@@ -57,3 +58,11 @@ def kpi_grid_html(cards: list[Kpi], small: bool = False) -> str:
                 f'<div class="label">{escape(k.label)}</div><div class="value">{escape(k.value)}</div>'
                 + "".join(f'<div class="line {tone}">{escape(text)}</div>' for text, tone in k.lines)
                 + "</div>" for k in cards) + "</div>")
+
+
+def change_line(prefix: str, value, suffix: str = "%", absent: str = "") -> tuple[str, str]:
+    """A change as a card line: "同比 ▲ +12.30%" (up) or "同比 ▼ -4.00%" (down); ``absent`` when None."""
+    if value is None:
+        return absent, "muted"
+    arrow, tone = ("▲", "up") if value >= 0 else ("▼", "down")
+    return f"{prefix} {arrow} {fmt.signed_pct(value, suffix)}", tone

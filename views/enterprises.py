@@ -9,6 +9,7 @@ import streamlit as st
 from ui import auth, charts, data
 from ui import breakdowns_data as bd
 from ui import format as fmt
+from ui.cards import KPI_CSS, Kpi, kpi_grid_html
 from ui.drill import project_table
 from ui.filters import sidebar_filters
 
@@ -41,11 +42,11 @@ def show_list(title: str, rows: list[dict], key: str, unit: str = "个项目") -
 
 
 summary = bd.tag_summary(f.period, f.scope, group, version)
-cards = st.columns(3)
-cards[0].metric(f"新引进{label}企业", fmt.count(summary["new_enterprises"], "家"), border=True,
-                help="企业在本市的首个签约项目落在所选期间和范围内")
-cards[1].metric(f"{label}企业签约项目", fmt.count(summary["projects"]), border=True)
-cards[2].metric("合同投资额", fmt.amount(summary["amount"]), border=True)
+st.html(KPI_CSS + kpi_grid_html([
+    Kpi(f"新引进{label}企业", fmt.count(summary["new_enterprises"], "家"),
+        (("首个在本市签约的项目落在所选期间和范围内", "muted"),)),
+    Kpi(f"{label}企业签约项目", fmt.count(summary["projects"])),
+    Kpi("合同投资额", fmt.amount(summary["amount"]))]))
 st.caption(f"本期有签约项目的{label}企业共 {summary['enterprises']} 家,名单见下方“企业名单”。")
 if not summary["projects"] and not summary["new_enterprises"]:
     st.info(f"所选期间和范围内暂无{label}企业的签约项目。")

@@ -7,7 +7,7 @@ from reports.charts import region_frame, trend_chart
 from reports.content import progress_status
 from ui import auth, charts, data, first_paint
 from ui import format as fmt
-from ui.cards import KPI_CSS, Kpi, kpi_grid_html
+from ui.cards import KPI_CSS, Kpi, change_line, kpi_grid_html
 from ui.drill import show_projects_behind
 from ui.filters import sidebar_filters
 
@@ -21,18 +21,10 @@ st.title(f"招商引资总览 · {f.region}")
 st.caption(f"{f.breadcrumb} · 序时进度 {fmt.percent(tp)}")
 
 
-def change(prefix: str, value, suffix: str = "%", absent: str = "") -> tuple[str, str]:
-    """A change as a card line: "同比 ▲ +12.30%" (up) or "同比 ▼ -4.00%" (down); ``absent`` when None."""
-    if value is None:
-        return absent, "muted"
-    arrow, tone = ("▲", "up") if value >= 0 else ("▼", "down")
-    return f"{prefix} {arrow} {fmt.signed_pct(value, suffix)}", tone
-
-
 def progress_card(label: str, value: str, yoy, completion, target, unit: str) -> Kpi:
     """A figure against its annual target: year-on-year change, target and completion, and the gap to
     序时进度 (蓝 on or ahead, 红 behind)."""
-    yoy_line = change("同比", yoy, absent="无上年同期数据")
+    yoy_line = change_line("同比", yoy, absent="无上年同期数据")
     if completion is None:
         return Kpi(label, value, (yoy_line, ("无年度目标", "muted")))
     goal = fmt.two(target) if unit == "亿元" else f"{int(target):,}"
@@ -43,7 +35,7 @@ def progress_card(label: str, value: str, yoy, completion, target, unit: str) ->
 
 
 diff = o["manufacturing_share_diff_pp"]
-share_lines = (change("较年度目标", diff, " 个百分点", absent="无年度目标"),
+share_lines = (change_line("较年度目标", diff, " 个百分点", absent="无年度目标"),
                (f"制造业项目 {o['manufacturing_count']} 个 · {fmt.amount(o['manufacturing_amount'])}", ""))
 big = [
     progress_card("新签约项目", fmt.count(o["signed_count"]), o["signed_count_yoy_pct"],

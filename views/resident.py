@@ -8,6 +8,7 @@ from metrics.period import Scope
 from ui import auth, charts, data
 from ui import format as fmt
 from ui import ranking_data as rd
+from ui.cards import KPI_CSS, Kpi, kpi_grid_html
 from ui.drill import project_table, show_projects_behind, totals_line
 from ui.filters import sidebar_filters
 
@@ -36,16 +37,15 @@ def completion_html() -> str:
     return f"完成年度任务 {rd.warning_badge(t['warning'], fmt.percent(t['completion_pct']))} · {where_vs}"
 
 
-cards = st.columns(6)
-cards[0].metric("对接企业", fmt.count(t["contacted"], "家"), border=True)
-cards[1].metric("考察回访企业", fmt.count(t["visited"], "家"), border=True)
-cards[2].metric("考察回访率", fmt.percent(t["visit_rate_pct"]), border=True, help="考察回访企业数 ÷ 对接企业数")
-cards[3].metric("意向项目", fmt.count(t["intended_projects"]), border=True,
-                help=f"意向投资额 {fmt.amount(t['intended_amount'])}")
-cards[4].metric("驻点招商签约项目", fmt.count(t["signed_count"]), border=True,
-                help="招商方式为驻点招商、本年签约的项目")
-cards[5].metric("驻点招商签约额", fmt.amount(t["signed_amount"]), border=True,
-                help=None if t["signed_target"] is None else f"年度目标 {fmt.amount(t['signed_target'])}")
+st.html(KPI_CSS + kpi_grid_html([
+    Kpi("对接企业", fmt.count(t["contacted"], "家")),
+    Kpi("考察回访企业", fmt.count(t["visited"], "家")),
+    Kpi("考察回访率", fmt.percent(t["visit_rate_pct"]), (("考察回访企业数 ÷ 对接企业数", "muted"),)),
+    Kpi("意向项目", fmt.count(t["intended_projects"]), ((f"意向投资额 {fmt.amount(t['intended_amount'])}", ""),)),
+    Kpi("驻点招商签约项目", fmt.count(t["signed_count"]), (("招商方式为驻点招商、本年签约", "muted"),)),
+    Kpi("驻点招商签约额", fmt.amount(t["signed_amount"]), (("无年度目标", "muted") if t["signed_target"] is None
+                                                        else (f"年度目标 {fmt.amount(t['signed_target'])}", ""),)),
+], small=True))
 
 left, right = st.columns([3, 2])
 with left:
@@ -112,12 +112,11 @@ if not ps["raised"]:
     st.info(f"截至 {as_of},{f.region}暂无企业诉求记录。诉求请在“数据上报”上传含“问题台账”工作表的文件。")
     st.stop()
 
-counts = st.columns(5)
-counts[0].metric("受理诉求", fmt.count(ps["raised"], "件"), border=True)
-counts[1].metric("待办", fmt.count(ps["by_status"]["待办"], "件"), border=True)
-counts[2].metric("办理中", fmt.count(ps["by_status"]["办理中"], "件"), border=True)
-counts[3].metric("已办结", fmt.count(ps["by_status"]["已办结"], "件"), border=True)
-counts[4].metric("办结率", fmt.percent(ps["closed_rate_pct"]), border=True, help="已办结 ÷ 受理")
+st.html(KPI_CSS + kpi_grid_html([
+    Kpi("受理诉求", fmt.count(ps["raised"], "件")),
+    *(Kpi(status, fmt.count(ps["by_status"][status], "件")) for status in ("待办", "办理中", "已办结")),
+    Kpi("办结率", fmt.percent(ps["closed_rate_pct"]), (("已办结 ÷ 受理", "muted"),)),
+], small=True))
 
 by_unit, by_age = st.columns([3, 2])
 with by_unit:

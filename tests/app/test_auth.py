@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from data_access import accounts, audit, db
 from data_access.models import AuditLog
-from tests.app.helpers import PASSWORD, account, app_on, sign_in
+from tests.app.helpers import PASSWORD, account, app_on, kpi_cards, sign_in
 from tests.builders import region
 from ui import auth
 
@@ -46,7 +46,7 @@ def test_signed_out_every_address_shows_the_login_page(engine, monkeypatch):
     for view in (None, "views/overview.py", "views/admin.py", "views/upload.py"):
         at = signed_out(engine, monkeypatch, view)
         assert texts(at, "title") == ["招商引资领导驾驶舱"]
-        assert not at.metric and not at.get("file_uploader")
+        assert not kpi_cards(at) and not at.get("file_uploader")
         assert [t.label for t in at.text_input] == ["用户名", "密码"]
         assert [b.label for b in at.button] == ["登录"]  # no single sign-on without an [auth] section
         assert not at.sidebar.button  # no menu, no logout
@@ -201,7 +201,7 @@ def test_without_a_display_page_a_display_link_shows_nothing(engine, monkeypatch
         _, token = accounts.create_display_link(conn, "大厅", actor="admin")
     at = display_app(engine, monkeypatch, token)
     assert texts(at, "warning") == ["大屏页面尚未启用,请联系管理员。"]
-    assert not at.metric and not at.title
+    assert not kpi_cards(at) and not at.title
 
 
 def test_demo_accounts_are_listed_on_a_demo_database_only(engine, monkeypatch):

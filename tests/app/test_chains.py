@@ -4,7 +4,7 @@ projects behind the figure clicked."""
 
 import pytest
 
-from tests.app.helpers import opened
+from tests.app.helpers import kpi_cards, opened
 from tests.unit.test_breakdowns import small_city
 
 NO_SELECTION = {"rows": [], "columns": [], "cells": []}
@@ -94,12 +94,12 @@ def test_bar_click_opens_the_projects_of_the_chain(city, app):
 
 def test_selected_chain_shows_its_stages(city, app):
     at = app()
-    assert not any(m.label == "签约项目数" for m in at.metric)
+    assert "签约项目数" not in kpi_cards(at)
     select(at, "chain_table", rows=[0])                                     # 木材加工
-    shown = {m.label: (m.value, m.delta) for m in at.metric}
-    assert shown["签约项目数"] == ("3 个", "+50.00%")
-    assert shown["合同投资额"] == ("8.75 亿元", "+16.67%")
-    assert shown["到位资金"] == ("2.30 亿元", "+53.33%")
+    shown = kpi_cards(at)
+    assert shown["签约项目数"] == ("3 个", [("同比 ▲ +50.00%", "up")])
+    assert shown["合同投资额"] == ("8.75 亿元", [("同比 ▲ +16.67%", "up")])
+    assert shown["到位资金"] == ("2.30 亿元", [("同比 ▲ +53.33%", "up")])
     stages = table(at, "stage_table")
     assert stages.values.tolist() == [["在谈", 1, 1.5], ["签约", 1, 2.5], ["开工", 1, 5.0], ["投产", 0, 0.0],
                                       ["终止", 1, 1.25]]
@@ -121,8 +121,7 @@ def test_sidebar_chain_filter_opens_the_chain_view(city, app):
     at = app()
     at.selectbox(key="chain").select("智能家电").run()
     assert table(at, "chain_table")["产业链"].tolist() == ["智能家电"]
-    shown = {m.label: (m.value, m.delta) for m in at.metric}
-    assert shown["合同投资额"] == ("3.00 亿元", "-50.00%")
+    assert kpi_cards(at)["合同投资额"] == ("3.00 亿元", [("同比 ▼ -50.00%", "down")])
     assert codes(at, "stage_table") == ["C02"]
     assert table(at, "chain_region_matrix").set_index("产业链").loc["智能家电", "东城区"] == 3.0
 

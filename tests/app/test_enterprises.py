@@ -4,7 +4,7 @@ injected selections open exactly the projects behind the figure clicked."""
 
 import pytest
 
-from tests.app.helpers import opened
+from tests.app.helpers import kpi_cards, opened
 from tests.unit.test_breakdowns import small_city
 
 NO_SELECTION = {"rows": [], "columns": [], "cells": []}
@@ -23,7 +23,7 @@ def city(engine):
 
 
 def metrics_of(at):
-    return {m.label: m.value for m in at.metric}
+    return {label: value for label, (value, _) in kpi_cards(at).items()}
 
 
 def rerun(at):

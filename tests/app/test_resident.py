@@ -17,7 +17,7 @@ from sqlalchemy import insert
 
 from data_access.models import EnterpriseProblem, ResidentActivity
 from tests import builders as b
-from tests.app.helpers import app_on
+from tests.app.helpers import app_on, kpi_cards
 
 D = dt.date
 
@@ -70,7 +70,7 @@ def city(engine):
 
 
 def shown(at) -> dict:
-    return {m.label: m.value for m in at.metric}
+    return {label: value for label, (value, _) in kpi_cards(at).items()}
 
 
 def table(at, first_column: str):

@@ -138,7 +138,10 @@ def wait_for_app(page) -> None:
 
 
 def wait_for_charts(page) -> None:
-    """Wait until every Vega-Lite chart on the page has drawn."""
+    """Wait until the script has run, no element is still a loading skeleton, and every Vega-Lite
+    chart on the page has drawn."""
     page.wait_for_function(
-        """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
-                 .every(c => c.querySelector('canvas, svg.marks'))""", timeout=30000)
+        """() => document.querySelector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+                 && !document.querySelector('[data-testid="stSkeleton"]')
+                 && [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+                    .every(c => c.querySelector('canvas, svg.marks'))""", timeout=30000)
