@@ -11,6 +11,7 @@ from labels import BATCH_STATUS
 from metrics.period import Period
 from ui import auth, data
 from ui import format as fmt
+from ui.cards import KPI_CSS, Kpi, kpi_grid_html
 
 who = auth.require_page("upload", "数据上报")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -19,8 +20,11 @@ cfg = data.config(version)
 st.title("数据上报")
 upload_tab, history_tab = st.tabs(["上传月度数据", "导入记录与回滚"])
 
-HEADLINES = [("新签约项目", "signed_count", fmt.count), ("合同投资额", "signed_amount", fmt.amount),
-             ("到位资金", "funds_in_place", fmt.amount), ("制造业占比", "manufacturing_share_pct", fmt.percent)]
+# (label, key, shown as, change shown as)
+HEADLINES = [("新签约项目", "signed_count", fmt.count, lambda d: f"{d:+,d} 个"),
+             ("合同投资额", "signed_amount", fmt.amount, lambda d: f"{fmt.signed_pct(d, '')} 亿元"),
+             ("到位资金", "funds_in_place", fmt.amount, lambda d: f"{fmt.signed_pct(d, '')} 亿元"),
+             ("制造业占比", "manufacturing_share_pct", fmt.percent, lambda d: fmt.signed_pct(d, " 个百分点"))]
 
 
 def show_problems(problems, content: bytes, name: str):
@@ -38,13 +42,17 @@ def show_problems(problems, content: bytes, name: str):
 def show_preview(result, before: dict):
     after = result.inspected
     st.success(result.summary())
-    cols = st.columns(len(HEADLINES))
-    for col, (label, key, show) in zip(cols, HEADLINES):
-        delta = None
-        if before[key] is not None and after[key] is not None and after[key] != before[key]:
-            delta = fmt.signed_pct(after[key] - before[key], "") if key != "signed_count" \
-                else f"{after[key] - before[key]:+d}"
-        col.metric(f"{label}(导入后)", show(after[key]), delta, border=True, delta_description="较导入前")
+    cards = []
+    for label, key, show, change in HEADLINES:
+        if before[key] is None or after[key] is None:
+            line = ("导入前无数据" if before[key] is None else "导入后无数据", "muted")
+        elif after[key] == before[key]:
+            line = ("较导入前无变化", "muted")
+        else:
+            diff = after[key] - before[key]
+            line = (f"较导入前 {'▲' if diff > 0 else '▼'} {change(diff)}", "up" if diff > 0 else "down")
+        cards.append(Kpi(f"{label}(导入后)", show(after[key]), (line,)))
+    st.html(KPI_CSS + kpi_grid_html(cards))
     for title, rows in (("新增项目", result.new_projects), ("项目信息变化", result.changes),
                         ("阶段变化", result.stage_changes), ("到位资金新增或替换", result.funds_changes)):
         if rows:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app.helpers import app_on
+from tests.app.helpers import app_on, kpi_cards
 from tests.builders import LEDGER_HEAD, ledger_row, region, workbook
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -50,9 +50,11 @@ def test_good_file_previews_then_commits_then_rolls_back(page, engine):
     page.file_uploader[0].set_value(("东城区.xlsx", good, XLSX)).run()
     assert not page.exception
     assert page.success[0].value.startswith("预检通过(未写入)(2023年5月):新增项目2个")
-    shown = {m.label: m.value for m in page.metric}
-    assert shown["合同投资额(导入后)"] == "4.00 亿元"  # 2.5 + 1.5
-    assert shown["到位资金(导入后)"] == "0.40 亿元"
+    shown = kpi_cards(page)
+    assert shown["合同投资额(导入后)"] == ("4.00 亿元", [("较导入前 ▲ +4.00 亿元", "up")])  # 2.5 + 1.5, from 0
+    assert shown["到位资金(导入后)"] == ("0.40 亿元", [("较导入前 ▲ +0.40 亿元", "up")])
+    assert shown["新签约项目(导入后)"] == ("2 个", [("较导入前 ▲ +2 个", "up")])
+    assert shown["制造业占比(导入后)"] == ("100.00%", [("导入前无数据", "muted")])  # no project before: no share
     page.button[0].click().run()  # 确认导入
     assert not page.exception
     history = page.dataframe[-1].value

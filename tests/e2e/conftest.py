@@ -129,6 +129,11 @@ def display_link(server, label: str = "会议室大屏") -> tuple[int, str]:
         engine.dispose()
 
 
+def wait_idle(page) -> None:
+    """Wait until Streamlit has finished running the script."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30000)
+
+
 def wait_for_app(page) -> None:
     """Wait until Streamlit has finished running the script, and a first view that shows the KPI
     cards alone (ui/first_paint.py) has been followed by the whole page."""
@@ -138,8 +143,8 @@ def wait_for_app(page) -> None:
 
 
 def wait_for_charts(page) -> None:
-    """Wait until the script has run, no element is still a loading skeleton, and every Vega-Lite
-    chart on the page has drawn."""
+    """Wait until the script has run, no element is still a loading skeleton (charts, tables), and
+    every Vega-Lite chart on the page has drawn."""
     page.wait_for_function(
         """() => document.querySelector('[data-testid="stApp"][data-test-script-state="notRunning"]')
                  && !document.querySelector('[data-testid="stSkeleton"]')

@@ -10,15 +10,11 @@ from sqlalchemy import select
 from data_access import accounts, db
 from data_access.models import ImportBatch, Project
 from tests.builders import LEDGER_HEAD, ledger_row, workbook
-from tests.e2e.conftest import SHOTS, display_link, sign_in, start_server
+from tests.e2e.conftest import SHOTS, display_link, sign_in, start_server, wait_idle
 
 pytestmark = pytest.mark.e2e
 REFRESH_SECONDS = 3
 REVOKED = "该显示链接已被撤销,无法再打开大屏。如需继续使用,请向管理员索取新的链接。"
-
-
-def wait_idle(page):
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30000)
 
 
 def test_login_page(demo_server, page):

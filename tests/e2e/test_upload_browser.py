@@ -11,14 +11,10 @@ from data_access.config import region_id
 from metrics.figures import overview
 from metrics.period import Period, Scope
 from tests.builders import LEDGER_HEAD, ledger_row, workbook
-from tests.e2e.conftest import SHOTS, sign_in, wait_for_app
+from tests.e2e.conftest import SHOTS, sign_in, wait_for_app, wait_for_charts, wait_idle
 from ui import format as fmt
 
 pytestmark = pytest.mark.e2e
-
-
-def wait_idle(page):
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30000)
 
 
 def test_upload_fix_and_commit(demo_server, page, tmp_path):
@@ -40,6 +36,8 @@ def test_upload_fix_and_commit(demo_server, page, tmp_path):
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
         files=[{"name": "临江区台账.xlsx", "mimeType": "application/octet-stream", "buffer": bad}])
     page.get_by_text("发现 1 处问题,本次未写入任何数据").wait_for(timeout=30000)
+    page.locator('[data-testid="stDataFrame"]').wait_for(timeout=30000)  # the table of problems, drawn
+    wait_for_charts(page)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "upload_errors.png"))
     with page.expect_download() as download:
@@ -54,6 +52,10 @@ def test_upload_fix_and_commit(demo_server, page, tmp_path):
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
         files=[{"name": "临江区台账.xlsx", "mimeType": "application/octet-stream", "buffer": good}])
     page.get_by_text("预检通过(未写入)").wait_for(timeout=30000)
+    wait_for_charts(page)  # the run has ended: the error table is gone, the figures after the import are shown
+    assert page.get_by_text("发现 1 处问题").count() == 0
+    assert page.locator('[data-testid="kpi-card"] .label').all_inner_texts() == [
+        "新签约项目(导入后)", "合同投资额(导入后)", "到位资金(导入后)", "制造业占比(导入后)"]
     page.screenshot(path=str(SHOTS / "upload_preview.png"))
     page.get_by_role("button", name="确认导入").click()
     page.get_by_text("导入成功,批次").wait_for(timeout=30000)
