@@ -50,9 +50,10 @@ KPI_CSS = """<style>
 </style>"""
 
 
-def kpi_grid_html(cards: list[Kpi], small: bool = False) -> str:
-    """The cards in one row of equal columns (``small``: smaller figures)."""
-    return (f'<div class="kpis{" small" if small else ""}" '
+def kpi_grid_html(cards: list[Kpi], small: bool = False, css: bool = True) -> str:
+    """The cards in one row of equal columns (``small``: smaller figures), after their style sheet
+    (leave it out, ``css=False``, for a second row in the same element)."""
+    return ((KPI_CSS if css else "") + f'<div class="kpis{" small" if small else ""}" '
             f'style="grid-template-columns: repeat({len(cards)}, minmax(0, 1fr))">' + "".join(
                 f'<div class="kpi {STATUS_CLASS[k.status]}" data-testid="kpi-card">'
                 f'<div class="label">{escape(k.label)}</div><div class="value">{escape(k.value)}</div>'

@@ -9,7 +9,7 @@ import streamlit as st
 from ui import auth, charts, data
 from ui import breakdowns_data as bd
 from ui import format as fmt
-from ui.cards import KPI_CSS, Kpi, change_line, kpi_grid_html
+from ui.cards import Kpi, change_line, kpi_grid_html
 from ui.drill import project_table, show_projects_behind, totals_line
 from ui.filters import sidebar_filters
 
@@ -72,7 +72,7 @@ focus = summary[0] if f.scope.chain_id is not None else (summary[rows_picked[0]]
 if focus is not None:
     st.subheader(f"{focus['chain']} · 项目推进情况")
     scope = f.scope.with_chain(focus["chain_id"])
-    st.html(KPI_CSS + kpi_grid_html([
+    st.html(kpi_grid_html([
         Kpi(label, show(focus[name]), (change_line("同比", focus[f"{name}_yoy_pct"], absent="无上年同期数据"),))
         for label, name, show in [("签约项目数", "signed_count", fmt.count),
                                   ("合同投资额", "signed_amount", fmt.amount),

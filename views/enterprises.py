@@ -9,7 +9,7 @@ import streamlit as st
 from ui import auth, charts, data
 from ui import breakdowns_data as bd
 from ui import format as fmt
-from ui.cards import KPI_CSS, Kpi, kpi_grid_html
+from ui.cards import Kpi, kpi_grid_html
 from ui.drill import project_table
 from ui.filters import sidebar_filters
 
@@ -42,7 +42,7 @@ def show_list(title: str, rows: list[dict], key: str, unit: str = "个项目") -
 
 
 summary = bd.tag_summary(f.period, f.scope, group, version)
-st.html(KPI_CSS + kpi_grid_html([
+st.html(kpi_grid_html([
     Kpi(f"新引进{label}企业", fmt.count(summary["new_enterprises"], "家"),
         (("首个在本市签约的项目落在所选期间和范围内", "muted"),)),
     Kpi(f"{label}企业签约项目", fmt.count(summary["projects"])),

@@ -7,7 +7,7 @@ from reports.charts import region_frame, trend_chart
 from reports.content import progress_status
 from ui import auth, charts, data, first_paint
 from ui import format as fmt
-from ui.cards import KPI_CSS, Kpi, change_line, kpi_grid_html
+from ui.cards import Kpi, change_line, kpi_grid_html
 from ui.drill import show_projects_behind
 from ui.filters import sidebar_filters
 
@@ -56,7 +56,7 @@ small = [
     Kpi("500强项目", fmt.count(o["top500_projects"]), ((f"新引进500强企业 {o['top500_enterprises_new']} 家", ""),)),
     Kpi("新引进小巨人企业", fmt.count(o["little_giant_enterprises_new"], "家")),
 ]
-st.html(KPI_CSS + kpi_grid_html(big) + kpi_grid_html(small, small=True))  # one element: see ui/cards.py
+st.html(kpi_grid_html(big) + kpi_grid_html(small, small=True, css=False))  # one element: see ui/cards.py
 
 if first_paint.hold():
     st.stop()

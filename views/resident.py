@@ -8,7 +8,7 @@ from metrics.period import Scope
 from ui import auth, charts, data
 from ui import format as fmt
 from ui import ranking_data as rd
-from ui.cards import KPI_CSS, Kpi, kpi_grid_html
+from ui.cards import Kpi, kpi_grid_html
 from ui.drill import project_table, show_projects_behind, totals_line
 from ui.filters import sidebar_filters
 
@@ -37,7 +37,7 @@ def completion_html() -> str:
     return f"完成年度任务 {rd.warning_badge(t['warning'], fmt.percent(t['completion_pct']))} · {where_vs}"
 
 
-st.html(KPI_CSS + kpi_grid_html([
+st.html(kpi_grid_html([
     Kpi("对接企业", fmt.count(t["contacted"], "家")),
     Kpi("考察回访企业", fmt.count(t["visited"], "家")),
     Kpi("考察回访率", fmt.percent(t["visit_rate_pct"]), (("考察回访企业数 ÷ 对接企业数", "muted"),)),
@@ -112,7 +112,7 @@ if not ps["raised"]:
     st.info(f"截至 {as_of},{f.region}暂无企业诉求记录。诉求请在“数据上报”上传含“问题台账”工作表的文件。")
     st.stop()
 
-st.html(KPI_CSS + kpi_grid_html([
+st.html(kpi_grid_html([
     Kpi("受理诉求", fmt.count(ps["raised"], "件")),
     *(Kpi(status, fmt.count(ps["by_status"][status], "件")) for status in ("待办", "办理中", "已办结")),
     Kpi("办结率", fmt.percent(ps["closed_rate_pct"]), (("已办结 ÷ 受理", "muted"),)),

@@ -11,7 +11,7 @@ from labels import BATCH_STATUS
 from metrics.period import Period
 from ui import auth, data
 from ui import format as fmt
-from ui.cards import KPI_CSS, Kpi, kpi_grid_html
+from ui.cards import Kpi, kpi_grid_html
 
 who = auth.require_page("upload", "数据上报")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -52,7 +52,7 @@ def show_preview(result, before: dict):
             diff = after[key] - before[key]
             line = (f"较导入前 {'▲' if diff > 0 else '▼'} {change(diff)}", "up" if diff > 0 else "down")
         cards.append(Kpi(f"{label}(导入后)", show(after[key]), (line,)))
-    st.html(KPI_CSS + kpi_grid_html(cards))
+    st.html(kpi_grid_html(cards))
     for title, rows in (("新增项目", result.new_projects), ("项目信息变化", result.changes),
                         ("阶段变化", result.stage_changes), ("到位资金新增或替换", result.funds_changes)):
         if rows:
