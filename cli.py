@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 from data_access import accounts, audit, db
+from data_access.batches import list_batches, rollback_batch
 from data_access.config import ConfigError, add_chain, add_region, region_id
-from data_access.importer import ImportRejected, import_workbook, list_batches, rollback_batch
+from data_access.importer import ImportRejected, import_workbook
 from data_access.models import CITY_REGION
 from data_access.periods import has_projects
 from data_access.template import build_template

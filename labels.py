@@ -89,9 +89,6 @@ MSG = {
     "bad_month": "月份应为1-12",
     "city_only": "“全市”不能作为项目所在县区",
     "closed_needs_date": "办理状态为“已办结”时必须填写【办结日期】",
-    "rollback_blocked": "批次 #{batch} 之后的批次 #{later} 修改了相同的数据,请先回滚批次 #{later}",
-    "batch_not_active": "批次 #{batch} 当前状态为“{status}”,无法回滚",
-    "batch_missing": "批次 #{batch} 不存在",
     "file_empty": "文件是空的,请重新选择要上传的 Excel 文件",
     "file_too_big": "文件超过 {mb} MB,请删除无关的工作表或图片后再上传",
     "file_encrypted": "文件设置了打开密码,请在 Excel 中取消密码(文件→信息→保护工作簿)后再上传",
@@ -110,11 +107,41 @@ MSG = {
     "too_many_rows": "行数超过上限 {rows} 行,请拆分后再上传",
     "font_missing": "服务器未安装中文字体,无法导出图片:请管理员执行 apt-get install fonts-noto-cjk",
     "no_rows": "工作簿中没有可导入的数据行(模板中的示例行不会被导入)",
-    "not_visited": "考察回访企业数不能大于对接企业数",
+    "same_name": "县区“{region}”已有多个项目名称与“{value}”相同(项目编号 {codes}),请填写项目编号以指明是哪一个",
+    "rows_of_region": "{rows}的县区为“{value}”,{why}",
+    "rows_one": "第{first}行",
+    "rows_many": "第{first}–{last}行(共{n}行)",
+    "why_batch_region": "本次上报的县区为“{region}”",
+    "why_staff_region": "本账号只能上报{regions}",
     "unknown_indicator": "指标“{value}”不是已知指标,可选:{choices}",
 }
 
 BATCH_STATUS = {"active": "有效", "superseded": "已被替代", "rolled_back": "已回滚"}
+
+# the kinds of content an upload carries; a later upload supersedes an earlier one kind by kind
+KIND_LABELS = {"ledger": "项目台账", "targets": "年度目标", "resident": "驻点招商", "problems": "问题台账",
+               "activities": "招商活动"}
+
+# batch lifecycle: supersession and rollback
+BATCH_MSG = {
+    "missing": "批次 #{batch} 不存在",
+    "not_active": "批次 #{batch} 当前状态为“{status}”,无法回滚",
+    "blocked": "批次 #{batch} 之后的批次 #{later} 修改或包含了相同的数据,请先回滚批次 #{later}",
+    "kind_superseded": "批次 #{batch} 的{kind}已被批次 #{later} 替代,请先回滚批次 #{later}",
+    "staff_several": "本账号负责多个县区,文件中的数据不属于唯一一个县区,请选择上报县区",
+    "superseded_one": "批次 #{batch}({file},{who} {when} 上传,{kinds})",
+    "kind_replaced": "(已被 #{later} 替代)",
+    "gone_projects": "项目{n}个",
+    "gone_funds": "到位资金{n}条",
+    "gone_targets": "年度目标{n}条",
+    "gone_resident": "驻点招商{n}条",
+    "gone_problems": "企业诉求{n}条",
+}
+
+# 提示: findings worth a second look that do not block an upload
+NOTE_MSG = {
+    "resident_ytd": "工作队“{team}”{period}累计考察回访企业{visited}家,多于累计对接企业{contacted}家,请核实",
+}
 
 # notes on the template's headers: what goes in each column
 COLUMN_HELP = {

@@ -1,7 +1,8 @@
 """Bench of the upload import on a realistic, large workbook.
 
     python -m bench.import_bench [--rows N] [--funds N] [--regions N] [--engines sqlite,postgresql]
-                                 [--pg-url URL] [--sqlite-path PATH] [--plain-runs N] [--seed N] [--profile]
+                                 [--pg-url URL] [--sqlite-path PATH] [--plain-runs N] [--cli-runs N] [--seed N]
+                                 [--profile]
 
 Builds (with openpyxl) a workbook in the upload template's columns: a ``--rows``-row 项目台账 for
 ``--regions`` counties (title row, header, every stage, tags, 本月到位资金 on about a third of the
@@ -20,6 +21,14 @@ for PostgreSQL every table of the given database is dropped first) with the coun
   meanwhile, so the phases interleave; each is the sum of the time spent in it, and the rest is the
   total less the phases of the importing thread (the background write is shown apart).
 
+Then, per engine, it times the command line as a whole, start-up included, in a process of its own
+(see ``measure_cli``): on a fresh database again (the same SQLite file or PostgreSQL database, the
+counties added), ``python cli.py import FILE --period 2026-10`` once, wall clock (the process has no
+dry run to warm it up), and its start-up alone, best of ``--cli-runs``: ``python cli.py batches`` on
+that database (the same modules imported, the database opened and its migrations checked, one small
+query), ``python -c "import cli"`` (the imports only) and ``python -c pass`` (the interpreter alone).
+The table shows them under the in-process total, with the whole command less that total.
+
 The phases are timed by wrapping those functions at run time (read_workbook gives the sheets one by
 one: the time of each step counts); nothing in data_access/ is changed.
 Peak memory is ``ru_maxrss`` of the importing process (over the dry run and the real import; its
@@ -30,8 +39,8 @@ reads run in a child process too, so this process stays small and no child inher
 The total is compared with the fastest plain read of the same file (python-calamine reading every
 sheet to Python objects; openpyxl read_only ``iter_rows(values_only=True)``), best of
 ``--plain-runs``. Targets: total < 5 s on SQLite, ≤ 3× the plain read, peak memory < 500 MB; a
-miss is reported as SLOW and does not change the exit status, which is 1 only when the import
-does not write what the workbook holds.
+miss is reported as SLOW and does not change the exit status, which is 1 only when an import (in
+process or by the command line) does not write what the workbook holds.
 """
 from __future__ import annotations
 
@@ -66,6 +75,13 @@ DEFAULT_SQLITE_PATH = OUT_DIR / "import_bench.db"
 DEFAULT_PG_URL = os.environ.get("ZSDASH_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/zsdash_bench")
 YEAR, MONTH = 2026, 10  # the reporting period; funds history from FIRST_YEAR-01 through 2026-09
 FIRST_YEAR = 2024
+# the command lines timed by measure_cli; FILE stands for the workbook
+CLI_COMMANDS = {
+    "cli_import": ["cli.py", "import", "FILE", "--period", f"{YEAR}-{MONTH:02d}"],
+    "cli_batches": ["cli.py", "batches"],
+    "cli_modules": ["-c", "import cli"],
+    "cli_python": ["-c", "pass"],
+}
 TARGET_TOTAL_S = 5.0
 TARGET_RATIO = 3.0
 TARGET_MEMORY_MB = 500
@@ -83,6 +99,11 @@ LABELS = {
     "background": "  of which in the background",
     "rest": "rest (names, archive, waiting, commit)",
     "total": "total import_workbook",
+    "cli_import": "python cli.py import (whole process)",
+    "cli_overhead": "  less total import_workbook",
+    "cli_batches": "start-up: python cli.py batches",
+    "cli_modules": "  of which python -c \"import cli\"",
+    "cli_python": "  of which python -c pass",
     "dry_run": "dry run (preview), total",
     "ratio": "total / fastest plain read",
     "mem_self": "peak memory, importing process",
@@ -311,6 +332,49 @@ def measure(kind: str, file: Path, regions: list[str], sqlite_path: str, pg_url:
         engine.dispose()
 
 
+def measure_cli(kind: str, file: Path, regions: list[str], sqlite_path: str, pg_url: str, runs: int) -> dict:
+    """``python cli.py import`` of ``file`` on a fresh ``kind`` database, then the command line's
+    start-up on that database (``CLI_COMMANDS``, each best of ``runs``); wall clock in seconds, every
+    command a process of its own with ZSDASH_DATABASE_URL set, and what the database then holds.
+
+    The database is upgraded and its counties added here, as an administrator prepares one before
+    the first upload; the start-up is timed after the import, on a database holding one batch."""
+    from sqlalchemy import func, select
+
+    from bench.bench import fresh_engine
+    from data_access import db
+    from data_access.config import add_region
+    from data_access.models import Funds, Project
+
+    engine = fresh_engine(kind, SimpleNamespace(sqlite_path=sqlite_path, pg_url=pg_url))
+    try:
+        with engine.begin() as conn:
+            for name in regions:
+                add_region(conn, name)
+            db.bump_data_version(conn)
+        env = os.environ | {"ZSDASH_DATABASE_URL": engine.url.render_as_string(hide_password=False)}
+
+        def run(key: str) -> float:
+            cmd = [sys.executable] + [str(file) if arg == "FILE" else arg for arg in CLI_COMMANDS[key]]
+            start = time.perf_counter()
+            done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True)
+            seconds = time.perf_counter() - start
+            if done.returncode != 0:
+                raise RuntimeError(f"python {' '.join(cmd[1:])} exited with {done.returncode}: "
+                                   f"{done.stderr.decode(errors='replace')}")
+            return seconds
+
+        out = {"cli_import": run("cli_import")}
+        for key in ("cli_batches", "cli_modules", "cli_python"):
+            out[key] = min(run(key) for _ in range(max(1, runs)))
+        with engine.connect() as conn:
+            out["cli_db_projects"] = conn.scalar(select(func.count()).select_from(Project))
+            out["cli_db_funds"] = conn.scalar(select(func.count()).select_from(Funds))
+        return out
+    finally:
+        engine.dispose()
+
+
 def _fork_not_vfork() -> None:
     """A preexec_fn makes subprocess fork instead of vfork: a vforked child's ``ru_maxrss`` starts at
     the parent's peak (the exec'd image inherits the shared address space's high-water mark)."""
@@ -323,6 +387,7 @@ def in_child(what: str, args, **extra) -> dict:
         cmd = [sys.executable, "-m", "bench.import_bench", "--child", what, "--result", str(result_path),
                "--rows", str(args.rows), "--funds", str(args.funds), "--regions", str(args.regions),
                "--seed", str(args.seed), "--out-dir", args.out_dir, "--plain-runs", str(args.plain_runs),
+               "--cli-runs", str(args.cli_runs),
                "--sqlite-path", args.sqlite_path, "--pg-url", args.pg_url] + (["--profile"] if args.profile else [])
         for name, value in extra.items():
             cmd += [f"--{name.replace('_', '-')}", value]
@@ -362,10 +427,12 @@ def parse_args(argv):
     parser.add_argument("--sqlite-path", default=str(DEFAULT_SQLITE_PATH), help="SQLite file (recreated)")
     parser.add_argument("--out-dir", default=str(OUT_DIR), help="where the workbook is written")
     parser.add_argument("--plain-runs", type=int, default=3, help="plain reads: best of this many runs")
+    parser.add_argument("--cli-runs", type=int, default=3, help="the command line's start-up: best of this many runs")
     parser.add_argument("--seed", type=int, default=20261031)
     parser.add_argument("--profile", action="store_true", help="print a cProfile of each real import")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
+    parser.add_argument("--kind", help=argparse.SUPPRESS)
     parser.add_argument("--regions-json", help=argparse.SUPPRESS)
     parser.add_argument("--result", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -380,7 +447,7 @@ def _mark(ok: bool) -> str:
     return "OK" if ok else "SLOW"
 
 
-def print_table(results: dict[str, dict], plain: dict[str, float]) -> None:
+def print_table(results: dict[str, dict], plain: dict[str, float], cli_runs: int) -> None:
     engines = list(results)
     fastest = min(plain.values())
     width = 40
@@ -399,6 +466,8 @@ def print_table(results: dict[str, dict], plain: dict[str, float]) -> None:
     line("total", "s", ".2f", f"< {TARGET_TOTAL_S:g} s on SQLite", lambda e, v: v < TARGET_TOTAL_S)
     line("ratio", "×", ".1f", f"≤ {TARGET_RATIO:g}× plain read", lambda e, v: v <= TARGET_RATIO)
     line("dry_run", "s", ".2f")
+    for key in ("cli_import", "cli_overhead", "cli_batches", "cli_modules", "cli_python"):
+        line(key, "s", ".2f")
     line("mem_self", "MB", ".0f", f"< {TARGET_MEMORY_MB} MB", lambda e, v: v < TARGET_MEMORY_MB)
     line("mem_children", "MB", ".0f", f"< {TARGET_MEMORY_MB} MB", lambda e, v: v < TARGET_MEMORY_MB)
     line("mem_before", "MB", ".0f")
@@ -406,6 +475,7 @@ def print_table(results: dict[str, dict], plain: dict[str, float]) -> None:
     for name, seconds in plain.items():
         print(f"  {PLAIN_LABELS[name]:<{width - 2}} {'s':<5}{seconds:>16.2f}" +
               ("  ← fastest" if seconds == fastest else ""))
+    print(f"python cli.py import: once, on a fresh database; the start-up commands: best of {max(1, cli_runs)} runs")
     print(f"targets: total < {TARGET_TOTAL_S:g} s on SQLite, ≤ {TARGET_RATIO:g}× plain read, "
           f"peak memory < {TARGET_MEMORY_MB} MB")
 
@@ -415,6 +485,9 @@ def main(argv=None) -> int:
     if args.child:  # a child process: do one part, write its result as JSON
         if args.child == "generate":
             result = make_workbook(args)
+        elif args.child == "cli":
+            result = measure_cli(args.kind, Path(args.file), json.loads(args.regions_json), args.sqlite_path,
+                                 args.pg_url, args.cli_runs)
         else:
             result = measure(args.child, Path(args.file), json.loads(args.regions_json), args.sqlite_path,
                              args.pg_url, args.profile)
@@ -428,17 +501,24 @@ def main(argv=None) -> int:
           f"到位资金明细 {info['funds']} rows, {args.regions} counties, period {YEAR}-{MONTH:02d}; "
           f"built in {info['seconds']:.1f} s", flush=True)
     results, problems = {}, []
+    regions_json = json.dumps(expected["regions"], ensure_ascii=False)
     for kind in args.engines:
-        r = in_child(kind, args, file=info["file"], regions_json=json.dumps(expected["regions"], ensure_ascii=False))
+        r = in_child(kind, args, file=info["file"], regions_json=regions_json)
         results[kind] = r
         print(f"{kind}: imported {r['counts'].get('new_projects')} projects, {r['counts'].get('funds_rows')} "
               f"funds rows in {r['total']:.2f} s", flush=True)
-        if (r["db_projects"], r["db_funds"]) != (expected["projects"], expected["funds"]):
-            problems.append(f"{kind}: database holds {r['db_projects']} projects and {r['db_funds']} funds rows, "
-                            f"expected {expected['projects']} and {expected['funds']}")
+        r |= in_child("cli", args, kind=kind, file=info["file"], regions_json=regions_json)
+        r["cli_overhead"] = r["cli_import"] - r["total"]
+        print(f"{kind}: python cli.py import wrote {r['cli_db_projects']} projects, {r['cli_db_funds']} funds rows "
+              f"in {r['cli_import']:.2f} s (start-up {r['cli_batches']:.2f} s)", flush=True)
+        for what, prefix in (("import_workbook", "db"), ("python cli.py import", "cli_db")):
+            held = (r[f"{prefix}_projects"], r[f"{prefix}_funds"])
+            if held != (expected["projects"], expected["funds"]):
+                problems.append(f"{kind}, {what}: database holds {held[0]} projects and {held[1]} funds rows, "
+                                f"expected {expected['projects']} and {expected['funds']}")
 
     print()
-    print_table(results, info["plain"])
+    print_table(results, info["plain"], args.cli_runs)
     for line in problems:
         print(f"WRONG: {line}")
     return 1 if problems else 0

@@ -6,7 +6,20 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, Integer, String, cast, create_engine, event, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Date,
+    Engine,
+    Integer,
+    Numeric,
+    String,
+    cast,
+    create_engine,
+    event,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.engine import make_url
 
 from data_access import settings
@@ -115,3 +128,25 @@ def bump_data_version(conn: Connection) -> None:
 
 def is_demo(conn: Connection) -> bool:
     return get_meta(conn, "demo") == "1"
+
+
+def bulk_insert(conn: Connection, table, cols: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert many rows (tuples in ``cols`` order) through the driver (COPY on PostgreSQL,
+    executemany on SQLite): SQLAlchemy's per-row parameter processing costs more than the insert
+    itself at 100,000 rows. SQLite gets Decimal as text, which its NUMERIC affinity stores as a
+    number, and dates as ISO text, as SQLAlchemy stores them."""
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":  # COPY: several times faster than executemany
+        with conn.connection.driver_connection.cursor() as cursor, \
+                cursor.copy(f"COPY {table.name} ({', '.join(cols)}) FROM STDIN") as copy:
+            for r in rows:
+                copy.write_row(r)
+        return
+    columns = list(zip(*rows))
+    for i, name in enumerate(cols):
+        if isinstance(table.c[name].type, (Numeric, Date)):
+            column = columns[i]
+            columns[i] = [v if v is None else str(v) for v in column] if None in column else list(map(str, column))
+    sql = f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+    conn.exec_driver_sql(sql, list(zip(*columns)))

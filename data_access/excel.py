@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -144,6 +145,16 @@ class SheetRows:
 def norm(text) -> str:
     """Names compared loosely: full-width forms folded, spaces and a trailing * dropped."""
     return "".join(str(text).translate(FULLWIDTH).split()).rstrip("*")
+
+
+BRACKET_KINDS = str.maketrans("[{【〔〖「『<《]}】〕〗」』>》", "((((((((()))))))))")
+
+
+def name_key(text) -> str:
+    """A project name as rows without 项目编号 are matched by: full- and half-width forms alike
+    (NFKC), no spaces, every kind of bracket alike, letters in any case."""
+    folded = unicodedata.normalize("NFKC", str(text)).translate(BRACKET_KINDS)
+    return "".join(folded.split()).casefold()
 
 
 def _match_header(cell, sheet: Sheet) -> tuple[Column, Decimal, str] | None:

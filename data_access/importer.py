@@ -1,7 +1,8 @@
-"""Imports an upload workbook in one transaction, records what it changed, and rolls batches back.
+"""Imports an upload workbook in one transaction and records what it changed.
 
 Flow: read (data_access.excel) → resolve names and check every rule, collecting all problems →
-if any, raise ImportRejected and write nothing → else write projects, funds, targets, activity and
+if any, raise ImportRejected and write nothing → else open the batch (data_access.batches: its
+region, kinds, the earlier uploads it supersedes) → write projects, funds, targets, activity and
 problems, logging each row's previous value in ``batch_change`` → rebuild the touched regions'
 summary → bump the data version. A dry run does the same and rolls the transaction back.
 """
@@ -24,24 +25,12 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from sqlalchemy import (
-    Connection,
-    Date,
-    Engine,
-    Numeric,
-    and_,
-    bindparam,
-    delete,
-    func,
-    insert,
-    select,
-    text,
-    update,
-)
+from sqlalchemy import Connection, Engine, bindparam, func, select, text, update
 
-from data_access import audit, db
+from data_access import audit, batches, db
+from data_access.batches import ImportRejected, Superseded, shown
 from data_access.excel import (
     LEDGER,
     SHEETS,
@@ -49,6 +38,7 @@ from data_access.excel import (
     SheetRead,
     SheetRows,
     found_sheets,
+    name_key,
     norm,
     period_in_text,
     read_workbook,
@@ -61,13 +51,9 @@ from data_access.models import (
     PROBLEM_STATUSES,
     STAGES,
     AnnualTarget,
-    BatchChange,
     Chain,
     ChainAlias,
-    EnterpriseProblem,
-    Funds,
     ImportBatch,
-    ImportFile,
     Project,
     Region,
     RegionAlias,
@@ -76,25 +62,11 @@ from data_access.models import (
     Tag,
 )
 from data_access.upload_guard import UploadRejected
-from labels import BATCH_STATUS, MSG, TARGET_INDICATORS, UPLOAD_RIGHTS_MSG
+from labels import BATCH_MSG, KIND_LABELS, MSG, NOTE_MSG, TARGET_INDICATORS, UPLOAD_RIGHTS_MSG
 
-TABLES = {t.name: t for t in (Project.__table__, Funds.__table__, AnnualTarget.__table__,
-                              ResidentActivity.__table__, EnterpriseProblem.__table__, StageChange.__table__)}
-KEYS = {"project": ("code",), "funds": ("project_id", "year", "month"),
-        "annual_target": ("year", "region_id", "indicator"), "resident_activity": ("team", "year", "month"),
-        "enterprise_problem": ("enterprise", "description", "raised_on"), "stage_change": ("id",)}
+__all__ = ["ImportRejected", "ImportResult", "import_workbook", "resolve_period"]
+
 STAGE_DATE = {"签约": "sign_date", "开工": "start_date", "投产": "production_date"}
-# batch_change.row_key of the one entry per batch and table that lists (in ``before``, as a JSON
-# array of key value arrays in KEYS order) every row the batch inserted into that table
-INSERTED = "*"
-
-
-class ImportRejected(Exception):
-    """The upload was refused; nothing was written. ``problems`` says why, all at once."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems
 
 
 @dataclass
@@ -102,7 +74,7 @@ class ImportResult:
     batch_id: int | None
     year: int
     month: int
-    region: str | None
+    region: str | None  # the batch's region (None: 全市), chosen or found from the rows
     unchanged: bool = False
     dry_run: bool = False
     counts: dict = field(default_factory=lambda: defaultdict(int))
@@ -113,7 +85,9 @@ class ImportResult:
     _funds_written: list[tuple] = field(default_factory=list, repr=False)  # (key, old row, new values)
     _code_of: dict[int, str] = field(default_factory=dict, repr=False)
     extra_columns: list[str] = field(default_factory=list)
-    superseded: int | None = None
+    superseded: list[Superseded] = field(default_factory=list)  # earlier uploads replaced, with what goes
+    kinds: list[str] = field(default_factory=list)  # the kinds of content carried (batches.KINDS)
+    notes: list[str] = field(default_factory=list)  # 提示: worth a second look, not blocking
     touched_regions: set[int] = field(default_factory=set)
     inspected: object = None
 
@@ -121,15 +95,28 @@ class ImportResult:
     def new_projects(self) -> list[dict]:
         """The projects added, for the preview."""
         return [{"项目编号": r["code"], "项目名称": r["name"], "项目阶段": r["stage"],
-                 "签约日期": _shown(r["sign_date"]), "合同投资额(亿元)": _shown(r["contract_amount"])}
+                 "签约日期": shown(r["sign_date"]), "合同投资额(亿元)": shown(r["contract_amount"])}
                 for r in self._new_rows]
 
     @functools.cached_property
     def funds_changes(self) -> list[dict]:
         """The 到位资金 rows added or replaced, for the preview."""
         return [{"项目编号": self._code_of[p], "年份": y, "月份": m,
-                 "原值(亿元)": _shown(old and old["amount"]), "新值(亿元)": _shown(new[0])}
+                 "原值(亿元)": shown(old and old["amount"]), "新值(亿元)": shown(new[0])}
                 for (p, y, m), old, new in self._funds_written]
+
+    @property
+    def removes_anything(self) -> bool:
+        """Whether superseding earlier uploads removes rows (a page asks to confirm first)."""
+        return any(s.gone for s in self.superseded)
+
+    def superseded_lines(self) -> list[str]:
+        """One line per upload superseded: which, and what disappears with it."""
+        lines = []
+        for s in self.superseded:
+            gone = "、".join(BATCH_MSG[f"gone_{k}"].format(n=len(v)) for k, v in s.gone.items())
+            lines.append(f"替代{s.describe()}" + (f",将移除其中的{gone}" if gone else ",不移除任何数据"))
+        return lines
 
     def summary(self) -> str:
         if self.unchanged:
@@ -139,9 +126,11 @@ class ImportResult:
         parts = [f"新增项目{c['new_projects']}个", f"更新项目{c['updated_projects']}个",
                  f"阶段变化{c['stage_changes']}个", f"到位资金{c['funds_rows']}条", f"年度目标{c['targets']}条",
                  f"驻点招商{c['resident_rows']}条", f"企业诉求{c['problem_rows']}条"]
-        tail = f";替代了批次 #{self.superseded}" if self.superseded else ""
+        where = f"{self.year}年{self.month}月,{self.region or CITY_REGION}"
+        tail = "".join(f";{line}" for line in self.superseded_lines())
         extra = f";已忽略未识别的列:{'、'.join(self.extra_columns)}" if self.extra_columns else ""
-        return f"{head}({self.year}年{self.month}月):" + ",".join(parts) + tail + extra
+        notes = "".join(f"\n提示:{n}" for n in self.notes)
+        return f"{head}({where}):" + ",".join(parts) + tail + extra + notes
 
 
 def resolve_period(year, month, sheets: dict, file_name: str) -> tuple[int, int] | None:
@@ -227,23 +216,23 @@ def _import(engine: Engine, content: bytes, file_name: str, year, month, region,
             # concurrent import waits for it instead of failing on a stale read snapshot
             db.bump_data_version(conn)
         names = _Names(conn)
-        region_id = names.regions.get(norm(region)) if region else None
+        chosen = names.regions.get(norm(region)) if region else None
         region_problems = [Problem("工作簿", None, "县区", region, MSG["unknown_region"].format(value=region)
-                                   + names.suggest(region, names.regions))] if region and region_id is None else []
+                                   + names.suggest(region, names.regions))] if region and chosen is None else []
         allowed = None
         if allowed_regions is not None:
             allowed = {names.regions[norm(r)] for r in allowed_regions if norm(r) in names.regions}
             mine = "、".join(allowed_regions)
-            if region is None or region_id == names.city_id:
+            if chosen == names.city_id:
                 region_problems.append(Problem("工作簿", None, "县区", CITY_REGION,
                                                UPLOAD_RIGHTS_MSG["region_required"].format(regions=mine)))
-            elif region_id is not None and region_id not in allowed:
+            elif chosen is not None and chosen not in allowed:
                 region_problems.append(Problem("工作簿", None, "县区", region, UPLOAD_RIGHTS_MSG[
                     "region_not_allowed"].format(regions=mine, value=region)))
-        plan = _Plan(conn, names, year, month, region_id, region,
+        plan = _Plan(conn, names, year, month, None if chosen == names.city_id else chosen, region,
                      allowed=(allowed, "、".join(allowed_regions or ())), targets_allowed=targets_allowed)
-        result = ImportResult(None, year, month, region, dry_run=dry_run)
-        batch = _Batch(conn, content, sha, file_name, user, region_id, year, month, result)
+        result = ImportResult(None, year, month, None, dry_run=dry_run)
+        opening = _Opening(conn, content, sha, file_name, user, year, month, result)
         read: list[SheetRead] = []
         early: Future | None = None
         for item in arriving:  # each sheet checked as soon as it is read
@@ -253,40 +242,55 @@ def _import(engine: Engine, content: bytes, file_name: str, year, month, region,
             plan.check(item.sheet.name, item.rows)
             if item.sheet is LEDGER and not region_problems and not plan.problems \
                     and not any(r.problems for r in read):
-                # the projects are written while the other sheets are read and checked, which
-                # needs no database: the connection is the background thread's until it is done
-                early = background.submit(_write_early, batch, plan, result)
+                decided = chosen is not None or (allowed is not None and len(allowed) == 1) or \
+                    (allowed is None and len(plan.named - {names.city_id}) >= 2)
+                if decided:  # the batch's region is known before the other sheets are read
+                    batch_region, _ = batches.batch_region(chosen, plan.named, names.city_id, allowed)
+                    # the projects are written while the other sheets are read and checked, which
+                    # needs no database: the connection is the background thread's until it is done
+                    early = background.submit(_write_early, opening, batch_region, plan, result)
         if early is not None:
             early.result()
-        plan.check_codes()
+        plan.check_codes()  # the regions of the projects funds rows name count as named
+        batch_region, why = batches.batch_region(chosen, plan.named, names.city_id, allowed)
+        if why and not region_problems:
+            region_problems.append(Problem("工作簿", None, "县区", None, why))
+        result.region = names.region_names.get(batch_region) if batch_region else None
+        plan.region_id, plan.region_name = batch_region, result.region
         sheets, problems = found_sheets(read)
         problems += region_problems + plan.problems
         if sheets and not any(s.rows for s in sheets.values()) and not problems:
             problems.append(Problem("工作簿", None, None, None, MSG["no_rows"]))
         if problems:
-            raise _rejection(problems)
+            raise _rejection(problems, result.region)
         result.extra_columns = [c for s in sheets.values() for c in s.extra_columns]
-        if not batch.open():  # the same file is already imported
+        result.kinds = sorted({batches.SHEET_KIND[name] for name, s in sheets.items() if s.rows},
+                              key=batches.KINDS.index)
+        if not opening.open(batch_region, result.kinds):  # the same file is already imported
             transaction.rollback()
             return result
-        if result.superseded is not None:  # rows may name a project only the superseded batches had
+        if result.superseded:  # rows may name a project only the superseded batches had
             plan.check_codes()
             if plan.problems:
-                raise _rejection(plan.problems)
-        touched = plan.write(batch.writer, result)
+                raise _rejection(plan.problems, result.region)
+        touched = plan.write(opening.writer, result) | opening.touched
+        for superseded in result.superseded:
+            batches.what_goes(conn, superseded)
+        result.notes = plan.notes()
         rebuild_facts(conn, touched)
         result.touched_regions = touched
+        rows = sum(len(s.rows) for s in sheets.values())
         conn.execute(update(ImportBatch).where(ImportBatch.id == result.batch_id).values(
-            row_count=sum(len(s.rows) for s in sheets.values()),
-            summary=json.dumps(dict(result.counts), ensure_ascii=False)))
+            row_count=rows, summary=json.dumps(dict(result.counts), ensure_ascii=False),
+            notes=json.dumps(result.notes, ensure_ascii=False) if result.notes else None))
         if engine.dialect.name != "sqlite":
             db.bump_data_version(conn)
         if not dry_run:
             audit.record(conn, user, "upload", f"#{result.batch_id}", after={
-                "文件": file_name, "县区": region or CITY_REGION, "期间": f"{year}年{month}月",
-                "行数": sum(len(s.rows) for s in sheets.values()), **({"替代批次": f"#{result.superseded}"}
-                                                                   if result.superseded else {}),
-                "变化": dict(result.counts)})
+                "文件": file_name, "县区": result.region or CITY_REGION, "期间": f"{year}年{month}月",
+                "内容": "、".join(KIND_LABELS[k] for k in result.kinds), "行数": rows,
+                **({"替代批次": [f"#{s.batch_id}" for s in result.superseded]} if result.superseded else {}),
+                "变化": dict(result.counts), **({"提示": result.notes} if result.notes else {})})
         if inspect is not None:
             result.inspected = inspect(conn)
         if dry_run:
@@ -298,17 +302,66 @@ def _import(engine: Engine, content: bytes, file_name: str, year, month, region,
     return result
 
 
-def _write_early(batch: _Batch, plan: _Plan, result: ImportResult) -> None:
+def _write_early(opening: _Opening, region_id, plan: _Plan, result: ImportResult) -> None:
     """The ledger's projects, written before the rest of the file is read, when the batch can be
     opened early."""
-    if batch.open(early=True):
-        plan.write(batch.writer, result, projects_only=True)
+    if opening.open(region_id, ["ledger"], early=True):
+        plan.write(opening.writer, result, projects_only=True)
 
 
-def _rejection(problems: list[Problem]) -> ImportRejected:
-    """The problems in sheet order (the template's), then by row."""
+class _Opening:
+    """Opens the batch an import writes (data_access.batches does the work): once every row is known
+    to be valid, or early (the ledger's projects written while the rest of the file is read) when
+    nothing is to be superseded. Opening takes the region, period and kinds' locks, finds an
+    identical earlier import (then nothing is written), records the batch and the file, and
+    supersedes the earlier uploads of the same region, period and kinds."""
+
+    def __init__(self, conn: Connection, content: bytes, sha: str, file_name: str, user: str, year: int,
+                 month: int, result: ImportResult):
+        self.conn, self.content, self.sha, self.file_name, self.user = conn, content, sha, file_name, user
+        self.year, self.month, self.result = year, month, result
+        self.writer: _Writer | None = None
+        self.touched: set[int] = set()
+
+    def open(self, region_id, kinds: list[str], early: bool = False) -> bool:
+        """Whether rows are to be written now: not when this very file is imported already, nor
+        ``early`` when an earlier upload is to be superseded (its rows are undone first)."""
+        conn, result = self.conn, self.result
+        if result.unchanged:
+            return False
+        batches.lock(conn, region_id, self.year, self.month, kinds)
+        if self.writer is None:
+            same = batches.same_file(conn, self.sha, region_id, self.year, self.month)
+            if same is not None:
+                result.batch_id, result.unchanged = same, True
+                return False
+            if early and batches.current(conn, region_id, self.year, self.month, batches.KINDS):
+                return False
+            result.batch_id = batches.create(conn, user=self.user, file_name=self.file_name, sha=self.sha,
+                                             region_id=region_id, year=self.year, month=self.month,
+                                             content=self.content)
+            self.writer = _Writer(conn, result.batch_id)
+        if early:
+            return True
+        earlier = batches.current(conn, region_id, self.year, self.month, kinds)
+        earlier.pop(result.batch_id, None)
+        for batch_id, superseded_kinds in earlier.items():
+            superseded, deleted_ids, touched = batches.supersede(conn, batch_id, superseded_kinds, result.batch_id)
+            result.superseded.append(superseded)
+            self.writer.reuse_ids |= deleted_ids
+            self.writer.previous_rows(superseded.rows)
+            self.touched |= touched
+        batches.record_kinds(conn, result.batch_id, kinds)
+        return True
+
+
+def _rejection(problems: list[Problem], region: str | None = None) -> ImportRejected:
+    """The problems in sheet order (the template's), then by row; ``region``: the batch's region when
+    known (a page preselects it)."""
     order = {s.name: i for i, s in enumerate(SHEETS)}
-    return ImportRejected(sorted(problems, key=lambda p: (order.get(p.sheet, -1), p.row or 0)))
+    rejected = ImportRejected(sorted(problems, key=lambda p: (order.get(p.sheet, -1), p.row or 0)))
+    rejected.region = region
+    return rejected
 
 
 def _sheets(content: bytes) -> Iterator[SheetRead]:
@@ -316,57 +369,6 @@ def _sheets(content: bytes) -> Iterator[SheetRead]:
         yield from read_workbook(content)
     except UploadRejected as exc:
         raise ImportRejected([Problem("文件", None, None, None, str(exc))]) from exc
-
-
-class _Batch:
-    """The batch an import writes, opened (``open``) once every row is known to be valid, or before
-    (``open(early=True)``) so that rows can be written while the rest of the file is read. Opening
-    takes the region and period's lock (PostgreSQL), finds an identical earlier import (then
-    nothing is written), supersedes the earlier batches of the region and period, and records the
-    batch and the file."""
-
-    def __init__(self, conn: Connection, content: bytes, sha: str, file_name: str, user: str, region_id,
-                 year: int, month: int, result: ImportResult):
-        self.conn, self.content, self.sha, self.file_name, self.user = conn, content, sha, file_name, user
-        self.region_id, self.year, self.month, self.result = region_id, year, month, result
-        self.writer: _Writer | None = None
-
-    def open(self, early: bool = False) -> bool:
-        """Whether rows are to be written now: not when this very file is imported already, nor
-        ``early`` when an earlier batch is to be superseded (the rows are checked against the data
-        as it is before that, as they would be without writing early)."""
-        if self.writer is not None or self.result.unchanged:
-            return not self.result.unchanged
-        conn, result, region_id = self.conn, self.result, self.region_id
-        if conn.dialect.name == "postgresql":  # uploads for one region and period run one at a time
-            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"),
-                         {"k": (region_id or 0) * 10**6 + self.year * 100 + self.month})
-        same = conn.execute(select(ImportBatch.id).where(
-            ImportBatch.file_sha256 == self.sha, ImportBatch.status == "active", ImportBatch.year == self.year,
-            ImportBatch.month == self.month, _region_is(region_id))).scalar()
-        if same is not None:
-            result.batch_id, result.unchanged = same, True
-            return False
-        earlier = conn.execute(select(ImportBatch.id).where(
-            ImportBatch.status == "active", ImportBatch.year == self.year, ImportBatch.month == self.month,
-            _region_is(region_id))).scalars().all()
-        if earlier and early:
-            return False
-        for batch in earlier:
-            _rollback(conn, batch, "superseded")
-            result.superseded = batch
-        batch_id = conn.execute(insert(ImportBatch).values(
-            uploaded_by=self.user, file_name=self.file_name, file_sha256=self.sha, region_id=region_id,
-            year=self.year, month=self.month, created_at=dt.datetime.now(), row_count=0, status="active",
-        )).inserted_primary_key[0]
-        conn.execute(insert(ImportFile).values(batch_id=batch_id, content=self.content))
-        result.batch_id = batch_id
-        self.writer = _Writer(conn, batch_id)
-        return True
-
-
-def _region_is(region_id):
-    return ImportBatch.region_id.is_(None) if region_id is None else ImportBatch.region_id == region_id
 
 
 class _Names:
@@ -400,7 +402,7 @@ class _Plan:
     def __init__(self, conn, names: _Names, year, month, region_id, region_name,
                  allowed: tuple[set[int] | None, str] = (None, ""), targets_allowed: bool = True):
         self.conn, self.names, self.year, self.month = conn, names, year, month
-        self.region_id, self.region_name = region_id, region_name
+        self.region_id, self.region_name = region_id, region_name  # the chosen region (None: none chosen)
         self.allowed, self.allowed_label = allowed
         self.targets_allowed = targets_allowed
         self.found: dict[str, list[Problem]] = {name: [] for name in self.CHECKS}
@@ -408,9 +410,11 @@ class _Plan:
         self.projects: list[tuple[int, dict]] = []
         self.funds: list[tuple[int, dict]] = []
         self.targets: list[dict] = []
-        self.resident: list[dict] = []
+        self.resident: list[tuple[int, dict]] = []
         self.issues: list[dict] = []
         self.known_codes: dict[str, dict] = {}
+        self.named: set[int] = set()  # the regions the rows name
+        self.foreign: dict[tuple, list[int]] = defaultdict(list)  # (sheet, value, why) -> rows of another region
         self.written: dict | None = None  # what writing the projects left for the rest
 
     @property
@@ -428,15 +432,29 @@ class _Plan:
         if rid is None:
             self.bad(sheet, row, "县区", value, MSG["unknown_region"].format(value=value)
                      + self.names.suggest(value, self.names.regions))
-        elif rid == self.names.city_id and not allow_city:
+            return None
+        if rid == self.names.city_id and not allow_city:
             self.bad(sheet, row, "县区", value, MSG["city_only"])
             return None
-        elif self.allowed is not None and rid not in self.allowed:
-            self.bad(sheet, row, "县区", value, UPLOAD_RIGHTS_MSG["region_not_allowed"].format(
-                regions=self.allowed_label, value=value))
-        elif self.region_id is not None and rid != self.region_id:
-            self.bad(sheet, row, "县区", value, MSG["wrong_region"].format(region=self.region_name, value=value))
+        self.named.add(rid)
+        if self.allowed is not None and rid not in self.allowed and rid != self.names.city_id:
+            self.foreign[(sheet, self.names.region_names[rid], MSG["why_staff_region"].format(
+                regions=self.allowed_label))].append(row)
+        elif self.region_id is not None and rid not in (self.region_id, self.names.city_id):
+            self.foreign[(sheet, self.names.region_names[rid], MSG["why_batch_region"].format(
+                region=self.names.region_names[self.region_id]))].append(row)
         return rid
+
+    def _report_foreign(self, sheet: str):
+        """Rows naming a region the upload is not for: one problem per region, with the rows' range."""
+        for (s, value, why), rows in list(self.foreign.items()):
+            if s != sheet:
+                continue
+            where = MSG["rows_one"].format(first=rows[0]) if len(rows) == 1 else \
+                MSG["rows_many"].format(first=min(rows), last=max(rows), n=len(rows))
+            self.found[self.checking].append(Problem(sheet, None, "县区", value, MSG["rows_of_region"].format(
+                rows=where, value=value, why=why)))
+            del self.foreign[(s, value, why)]
 
     def _choice(self, sheet, row, column, value, choices):
         if value is not None and value not in choices:
@@ -455,8 +473,34 @@ class _Plan:
                   "问题台账": self._check_issues}[name]
         for excel_row, row in sheet.rows:
             method(name, excel_row, row)
+        self._report_foreign(name)
         if name == "项目台账":
+            self._identify(name, [(r, row) for r, row in self.projects if row.get("_no_code")])
             self._unique_codes()
+
+    def _identify(self, sheet: str, rows: list[tuple[int, dict]], in_file: dict | None = None):
+        """Rows without 项目编号 (SPEC §3): the existing project of the row's region whose name matches
+        (excel.name_key: full/half width, spaces, brackets, case), else a code made of region and name.
+        Two such projects are a problem naming both. ``in_file``: (region id, name key) -> codes of
+        projects this file adds."""
+        regions = sorted({row["region_id"] for _, row in rows if row.get("region_id") is not None})
+        if not regions:
+            return
+        candidates: dict[tuple, set] = defaultdict(set)
+        for code, name, rid in self.conn.execute(select(Project.code, Project.name, Project.region_id).where(
+                Project.region_id.in_(regions))):
+            candidates[(rid, name_key(name))].add(code)
+        for key, codes in (in_file or {}).items():
+            candidates[key] |= codes
+        for r, row in rows:
+            if row.get("region_id") is None:
+                continue
+            found = sorted(candidates.get((row["region_id"], name_key(row["name"])), ()))
+            region = self.names.region_names[row["region_id"]]
+            if len(found) > 1:
+                self.bad(sheet, r, "项目名称", row["name"], MSG["same_name"].format(
+                    region=region, value=row["name"], codes="、".join(found)))
+            row["code"] = found[0] if found else f"{region}-{norm(row['name'])}"
 
     def _check_ledger(self, s, r, row):
         row["region_id"] = self._region(s, r, row["region"])
@@ -492,9 +536,7 @@ class _Plan:
         if row.get("start_date") and row.get("production_date") and row["production_date"] < row["start_date"]:
             self.bad(s, r, "投产日期", row["production_date"],
                      MSG["production_before_start"].format(start=row["start_date"]))
-        if not row.get("code") and row.get("name") and row.get("region"):
-            region = self.names.region_names.get(row["region_id"], row["region"])
-            row["code"] = f"{region}-{norm(row['name'])}"
+        row["_no_code"] = not row.get("code") and bool(row.get("name"))
         self.projects.append((r, row))
 
     def _unique_codes(self):
@@ -517,14 +559,21 @@ class _Plan:
         """Once every sheet is checked: the projects that funds and problems rows name exist."""
         self.checking = "项目编号"
         codes_in_file = {row.get("code") for _, row in self.projects}
-        for _, row in self.funds:
-            if row.get("code") is None and row.get("name") and row.get("region"):
-                region = self.names.region_names.get(self.names.regions.get(norm(row["region"])), row["region"])
-                row["code"] = f"{region}-{norm(row['name'])}"
+        unnamed = [(r, row) for r, row in self.funds if row.get("code") is None and row.get("name")
+                   and row.get("region")]
+        for _, row in unnamed:
+            row["region_id"] = self.names.regions.get(norm(row["region"]))
+        in_file = defaultdict(set)
+        for _, row in self.projects:
+            if row.get("region_id") is not None and row.get("name"):
+                in_file[(row["region_id"], name_key(row["name"]))].add(row["code"])
+        self._identify("到位资金明细", unnamed, in_file)
         wanted = {row["code"] for _, row in self.funds if row.get("code")} | \
                  {row["code"] for row in self.issues if row.get("code")}
         wanted -= codes_in_file
         self.known_codes = _lookup_projects(self.conn, wanted)
+        self.named |= {self.known_codes[row["code"]]["region_id"] for _, row in self.funds
+                       if row.get("code") in self.known_codes}
         for r, row in self.funds:
             code = row.get("code")
             if code not in codes_in_file and code not in self.known_codes:
@@ -552,12 +601,39 @@ class _Plan:
         self.targets.append({k: row[k] for k in ("year", "region_id", "indicator", "value")})
 
     def _check_resident(self, s, r, row):
+        """A month may show more visits than new contacts (visits come from earlier contacts); a
+        team's year-to-date visits above its contacts is a 提示 (``notes``)."""
         row["region_id"] = self._region(s, r, row.get("region"), allow_city=True)
         if row.get("month") is not None and not 1 <= row["month"] <= 12:
             self.bad(s, r, "月份", row["month"], MSG["bad_month"])
-        if (row.get("visited") or 0) > (row.get("contacted") or 0):
-            self.bad(s, r, "考察回访企业数", row["visited"], MSG["not_visited"])
-        self.resident.append(row)
+        self.resident.append((r, row))
+
+    def notes(self) -> list[str]:
+        """提示 once the rows are written: each 驻点招商 team whose visits from January through the
+        latest month of the file exceed its contacts over the same months."""
+        through: dict[tuple[str, int], tuple[int, int]] = {}  # (team, year) -> (latest month, first row)
+        for r, row in self.resident:
+            key = (row["team"], row["year"])
+            if key not in through or row["month"] > through[key][0]:
+                through[key] = (row["month"], r)
+        if not through:
+            return []
+        t = ResidentActivity.__table__.c
+        sums = defaultdict(lambda: [0, 0])
+        for team, year, month, contacted, visited in self.conn.execute(
+                select(t.team, t.year, t.month, t.contacted, t.visited).where(
+                    t.team.in_(sorted({k[0] for k in through})), t.year.in_(sorted({k[1] for k in through})))):
+            if (team, year) in through and month <= through[(team, year)][0]:
+                sums[(team, year)][0] += contacted or 0
+                sums[(team, year)][1] += visited or 0
+        found = []
+        for (team, year), (month, row) in sorted(through.items(), key=lambda kv: kv[1][1]):
+            contacted, visited = sums[(team, year)]
+            if visited > contacted:
+                period = f"{year}年1月" if month == 1 else f"{year}年1-{month}月"
+                found.append(f"驻点招商 第{row}行:" + NOTE_MSG["resident_ytd"].format(
+                    team=team, period=period, visited=visited, contacted=contacted))
+        return found
 
     def _check_issues(self, s, r, row):
         row["region_id"] = self._region(s, r, row.get("region"), allow_city=True)
@@ -590,7 +666,7 @@ class _Plan:
         result.counts["targets"] += w.upsert_many("annual_target", self.targets)
         result.counts["resident_rows"] += w.upsert_many("resident_activity", [
             {f: row[f] for f in ("team", "year", "month", "region_id", "contacted", "visited", "intended_count",
-                                 "intended_amount")} for row in self.resident])
+                                 "intended_amount")} for _, row in self.resident])
         result.counts["problem_rows"] += w.upsert_many("enterprise_problem", [
             {"enterprise": row["enterprise"], "description": row["description"], "raised_on": row["raised_on"],
              "project_id": ids.get(row.get("code")), "region_id": row["region_id"], "unit": row.get("unit"),
@@ -601,39 +677,49 @@ class _Plan:
 
     def _write_projects(self, w: _Writer, result: ImportResult) -> dict:
         """Insert and update the ledger's projects and their stage history; the ids, regions and
-        touched regions so far, for the rest."""
+        touched regions so far, for the rest. The preview compares with the projects as they were
+        before this upload (``_Writer.was``)."""
         touched: set[int] = set()
         period_end = dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
         existing = _lookup_projects(self.conn, {row["code"] for _, row in self.projects})
         ids = {code: p["id"] for code, p in existing.items()}
         region_of = {code: p["region_id"] for code, p in existing.items()}
-        new_rows, changed, stage_rows = [], [], []
+        new_rows, changed, unchanged, stage_rows, shown_new = [], [], [], [], []
         for _, row in self.projects:
+            code = row["code"]
             values = {f: row.get(f) for f in PROJECT_FIELDS} | {"is_manufacturing": bool(row["is_manufacturing"])}
-            before = existing.get(row["code"])
+            before = existing.get(code)
             touched.add(values["region_id"])
             if before is None:
-                new_rows.append({"code": row["code"], **values})
+                new_rows.append({"code": code, **values})
+            else:
+                touched.add(before["region_id"])
+                if any(_differs(before[f], v) for f, v in values.items()):
+                    changed.append((code, before, values))
+                    if _differs(before["stage"], values["stage"]):
+                        stage_rows.append((code, values))
+                else:
+                    unchanged.append((code,))
+            was = w.was("project", (code,), before)
+            if was is None:
+                shown_new.append({"code": code, **values})
                 continue
-            touched.add(before["region_id"])
-            diff = {f: v for f, v in values.items() if _differs(before[f], v)}
-            if diff:
-                changed.append((row["code"], before, values))
-                result.changes += [{"项目编号": row["code"], "项目名称": values["name"], "字段": FIELD_LABELS[f],
-                                    "原值": _shown(before[f]), "新值": _shown(v)} for f, v in diff.items()]
-                if "stage" in diff:
-                    stage_rows.append((row["code"], values))
-                    result.stage_changes.append({"项目编号": row["code"], "项目名称": values["name"],
-                                                 "原阶段": before["stage"], "新阶段": values["stage"]})
+            diff = {f: v for f, v in values.items() if _differs(was[f], v)}
+            result.changes += [{"项目编号": code, "项目名称": values["name"], "字段": FIELD_LABELS[f],
+                                "原值": shown(was[f]), "新值": shown(v)} for f, v in diff.items()]
+            result.counts["updated_projects"] += bool(diff)
+            if "stage" in diff:
+                result.stage_changes.append({"项目编号": code, "项目名称": values["name"],
+                                             "原阶段": was["stage"], "新阶段": values["stage"]})
         ids |= w.insert_projects(new_rows)
-        result._new_rows = new_rows
+        result._new_rows = shown_new
         w.update_projects(changed)
+        w.log.claimed("project", unchanged)
         stage_rows += [(r["code"], r) for r in new_rows]
         w.insert_stage_changes([(ids[code], v["stage"], v.get(STAGE_DATE.get(v["stage"], "")) or period_end)
                                 for code, v in stage_rows])
-        result.counts["new_projects"] += len(new_rows)
-        result.counts["updated_projects"] += len(changed)
-        result.counts["stage_changes"] += len(stage_rows) - len(new_rows)
+        result.counts["new_projects"] += len(shown_new)
+        result.counts["stage_changes"] += len(result.stage_changes)
         return {"ids": ids, "region_of": region_of, "touched": touched, "new_ids": {ids[r["code"]] for r in new_rows}}
 
 
@@ -646,15 +732,6 @@ FIELD_LABELS = {"name": "项目名称", "investor": "投资方", "region_id": "�
                 "sign_date": "签约日期", "contract_amount": "合同投资额(亿元)", "start_date": "开工日期",
                 "production_date": "投产日期", "planned_production_date": "计划投产日期", "leader": "包抓领导",
                 "note": "备注"}
-
-
-def _shown(value):
-    """A value as the preview shows it: 是/否, amounts with 2 decimals, dates as 2023-03-05."""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, Decimal):
-        return str(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
-    return "" if value is None else str(value)
 
 
 def _differs(old, new) -> bool:
@@ -676,65 +753,43 @@ def _lookup_projects(conn: Connection, codes: set) -> dict[str, dict]:
     return found
 
 
-def _json_default(value):
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    raise TypeError(type(value))
-
-
-_ENCODER = json.JSONEncoder(ensure_ascii=False, default=_json_default)
-
-
-def _encode(row: dict | None) -> str | None:
-    return None if row is None else _ENCODER.encode(row)
-
-
-def _decode(table, payload: str) -> dict:
-    return _typed(table, json.loads(payload))
-
-
-def _typed(table, values: dict) -> dict:
-    """JSON values of ``table``'s columns back to Python: ISO dates to dates, amounts to Decimal."""
-    out = {}
-    for k, v in values.items():
-        python_type = table.c[k].type.python_type
-        if v is not None and python_type is dt.date:
-            v = dt.date.fromisoformat(v)
-        elif v is not None and python_type is Decimal:
-            v = Decimal(v)
-        out[k] = v
-    return out
-
-
 class _Writer:
-    """Writes rows for one batch in bulk and logs them in ``batch_change`` for rollback: each updated
-    row with its values before, and per table one entry listing the keys of the rows it inserted."""
+    """Writes rows for one batch in bulk and logs them (batches.Log) for rollback: each updated row
+    with its values before, the rows inserted, and the rows carried unchanged."""
 
     def __init__(self, conn: Connection, batch_id: int):
         self.conn, self.batch_id = conn, batch_id
-        self.log: list[tuple] = []
+        self.log = batches.Log(conn, batch_id)
+        self.reuse_ids: dict[str, int] = {}  # projects superseding deleted, by code: back with their id
+        # rows as they were before this upload where superseding changed them (table -> JSON key ->
+        # row): what the preview compares with
+        self.previous: dict[str, dict[tuple, dict]] = defaultdict(dict)
 
-    def _log(self, table: str, key: tuple, before: dict):
-        self.log.append((self.batch_id, table, _encode(dict(zip(KEYS[table], key))), _encode(before)))
+    def previous_rows(self, rows: dict[str, dict[tuple, dict]]) -> None:
+        for table, by_key in rows.items():
+            for key, row in by_key.items():
+                self.previous[table].setdefault(key, row)
 
-    def _log_inserted(self, table: str, keys: list[tuple]):
-        if keys:
-            self.log.append((self.batch_id, table, INSERTED, _ENCODER.encode(keys)))
+    def was(self, table: str, key: tuple, before: dict | None) -> dict | None:
+        """Row ``key`` as it was before this upload, given it as it is now (``before``)."""
+        previous = self.previous.get(table)
+        if not previous:
+            return before
+        return previous.get(tuple(batches.jsonable(v) for v in key), before)
 
     def flush(self) -> None:
-        _bulk_insert(self.conn, BatchChange.__table__, ("batch_id", "table_name", "row_key", "before"), self.log)
-        self.log.clear()
+        self.log.flush()
 
     def insert_projects(self, rows: list[dict]) -> dict[str, int]:
-        """Insert new projects; their ids by code (taken before the insert, see _new_ids)."""
+        """Insert new projects; their ids by code (taken before the insert, see _new_ids; a project
+        that superseding an earlier upload deleted keeps its id)."""
         if not rows:
             return {}
         cols = ("id", "code", *PROJECT_FIELDS)
-        ids = dict(zip((r["code"] for r in rows), _new_ids(self.conn, len(rows))))
-        _bulk_insert(self.conn, Project.__table__, cols, [(ids[r["code"]], *(r[c] for c in cols[1:])) for r in rows])
-        self._log_inserted("project", [(r["code"],) for r in rows])
+        fresh = iter(_new_ids(self.conn, sum(r["code"] not in self.reuse_ids for r in rows)))
+        ids = {r["code"]: self.reuse_ids[r["code"]] if r["code"] in self.reuse_ids else next(fresh) for r in rows}
+        db.bulk_insert(self.conn, Project.__table__, cols, [(ids[r["code"]], *(r[c] for c in cols[1:])) for r in rows])
+        self.log.inserted("project", [(r["code"],) for r in rows])
         return ids
 
     def update_projects(self, changed: list[tuple[str, dict, dict]]) -> None:
@@ -744,19 +799,19 @@ class _Writer:
         stmt = update(t).where(t.c.code == bindparam("_code")).values({f: bindparam(f) for f in PROJECT_FIELDS})
         self.conn.execute(stmt, [{"_code": code, **values} for code, _, values in changed])
         for code, before, _ in changed:
-            self._log("project", (code,), before)
+            self.log.changed("project", (code,), before)
 
     def insert_stage_changes(self, rows: list[tuple]) -> None:
         """Stage history rows (project_id, stage, changed_on) carry the batch id; rolling the batch
         back deletes them by it."""
-        _bulk_insert(self.conn, StageChange.__table__, ("project_id", "stage", "changed_on", "batch_id"),
-                     [(*r, self.batch_id) for r in rows])
+        db.bulk_insert(self.conn, StageChange.__table__, ("project_id", "stage", "changed_on", "batch_id"),
+                       [(*r, self.batch_id) for r in rows])
 
     def upsert_many(self, table: str, rows: list[dict], changes: list | None = None) -> int:
         """``upsert`` of rows given as dicts (every row with the same columns)."""
         if not rows:
             return 0
-        key_cols = KEYS[table]
+        key_cols = batches.KEYS[table]
         value_cols = tuple(c for c in rows[0] if c not in key_cols)
         return self.upsert(table, {tuple(r[k] for k in key_cols): tuple(r[c] for c in value_cols) for r in rows},
                            value_cols, changes)
@@ -764,9 +819,10 @@ class _Writer:
     def upsert(self, table: str, wanted: dict[tuple, tuple], value_cols: tuple[str, ...],
                changes: list | None = None, new: set = frozenset()) -> int:
         """Insert or update rows, given as natural key -> values of ``value_cols``; returns how many
-        changed. ``changes`` (optional) collects (key, old row or None, new values) of the changed
-        rows. No row exists yet whose key starts with a value in ``new``."""
-        t, key_cols = TABLES[table], KEYS[table]
+        differ from the rows as they were before this upload. ``changes`` (optional) collects those
+        as (key, row before the upload or None, new values). No row exists yet whose key starts
+        with a value in ``new``."""
+        t, key_cols = batches.TABLES[table], batches.KEYS[table]
         if not wanted:
             return 0
         existing = {}
@@ -777,31 +833,35 @@ class _Writer:
                 key = tuple(before[k] for k in key_cols)
                 if key in wanted:
                     existing[key] = dict(before)
-        updates = []
-        if not existing:  # every row is new (a first upload of the month): no comparing
-            inserts = list(wanted)
+        updates, unchanged = [], []
+        if not existing and not self.previous.get(table):  # every row is new (a first upload): no comparing
+            inserts, counted = list(wanted), len(wanted)
             if changes is not None:
                 changes += [(key, None, values) for key, values in wanted.items()]
         else:
-            inserts = []
+            inserts, counted = [], 0
             for key, values in wanted.items():
                 before = existing.get(key)
                 if before is None:
                     inserts.append(key)
                 elif any(_differs(before[c], v) for c, v in zip(value_cols, values)):
                     updates.append(dict(zip([f"_{k}" for k in key_cols], key)) | dict(zip(value_cols, values)))
-                    self._log(table, key, {k: v for k, v in before.items() if k != "id"})
+                    self.log.changed(table, key, before)
                 else:
-                    continue
-                if changes is not None:
-                    changes.append((key, before, values))
-        _bulk_insert(self.conn, t, key_cols + value_cols, [key + wanted[key] for key in inserts])
-        self._log_inserted(table, inserts)
+                    unchanged.append(key)
+                was = self.was(table, key, before)
+                if was is None or any(_differs(was[c], v) for c, v in zip(value_cols, values)):
+                    counted += 1
+                    if changes is not None:
+                        changes.append((key, was, values))
+        db.bulk_insert(self.conn, t, key_cols + value_cols, [key + wanted[key] for key in inserts])
+        self.log.inserted(table, inserts)
+        self.log.claimed(table, unchanged)
         if updates:
             stmt = update(t).where(*(t.c[k] == bindparam(f"_{k}") for k in key_cols)).values(
                 {c: bindparam(c) for c in value_cols})
             self.conn.execute(stmt, updates)
-        return len(inserts) + len(updates)
+        return counted
 
 
 def _new_ids(conn: Connection, n: int) -> list[int]:
@@ -812,144 +872,3 @@ def _new_ids(conn: Connection, n: int) -> list[int]:
                                       "FROM generate_series(1, :n)"), {"n": n}).scalars())
     first = conn.execute(select(func.coalesce(func.max(Project.id), 0))).scalar() + 1
     return list(range(first, first + n))
-
-
-def _bulk_insert(conn: Connection, table, cols: tuple[str, ...], rows: list[tuple]) -> None:
-    """Insert many rows (tuples in ``cols`` order) through the driver (COPY on PostgreSQL,
-    executemany on SQLite): SQLAlchemy's per-row parameter processing costs more than the insert
-    itself at 100,000 rows. SQLite gets Decimal as text, which its NUMERIC affinity stores as a
-    number, and dates as ISO text, as SQLAlchemy stores them."""
-    if not rows:
-        return
-    if conn.dialect.name == "postgresql":  # COPY: several times faster than executemany
-        with conn.connection.driver_connection.cursor() as cursor, \
-                cursor.copy(f"COPY {table.name} ({', '.join(cols)}) FROM STDIN") as copy:
-            for r in rows:
-                copy.write_row(r)
-        return
-    columns = list(zip(*rows))
-    for i, name in enumerate(cols):
-        if isinstance(table.c[name].type, (Numeric, Date)):
-            column = columns[i]
-            columns[i] = [v if v is None else str(v) for v in column] if None in column else list(map(str, column))
-    sql = f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-    conn.exec_driver_sql(sql, list(zip(*columns)))
-
-
-def rollback_batch(engine: Engine, batch_id: int, user: str = "cli") -> None:
-    """Undo batch ``batch_id``: every row it wrote goes back to its state before the batch.
-
-    Refused (ImportRejected) when a later active batch changed the same rows: roll that back first.
-    """
-    with engine.begin() as conn:
-        _rollback(conn, batch_id, "rolled_back")
-        db.bump_data_version(conn)
-        audit.record(conn, user, "rollback", f"#{batch_id}", before={"状态": BATCH_STATUS["active"]},
-                     after={"状态": BATCH_STATUS["rolled_back"]})
-
-
-def _rollback(conn: Connection, batch_id: int, new_status: str) -> None:
-    batch = conn.execute(select(ImportBatch).where(ImportBatch.id == batch_id)).mappings().first()
-    if batch is None:
-        raise ImportRejected([Problem("批次", None, None, batch_id, MSG["batch_missing"].format(batch=batch_id))])
-    if batch["status"] != "active":
-        raise ImportRejected([Problem("批次", None, None, batch_id, MSG["batch_not_active"].format(
-            batch=batch_id, status=batch["status"]))])
-    bc = BatchChange.__table__.c
-    changes = conn.execute(select(bc.table_name, bc.row_key, bc.before).where(bc.batch_id == batch_id)
-                           .order_by(bc.id.desc())).all()
-    clash = _later_clash(conn, batch_id, changes)
-    if clash is not None:
-        raise ImportRejected([Problem("批次", None, None, batch_id, MSG["rollback_blocked"].format(
-            batch=batch_id, later=clash))])
-    touched: set[int] = set()
-    conn.execute(delete(StageChange).where(StageChange.batch_id == batch_id))
-    for table_name, row_key, before in changes:
-        t = TABLES[table_name]
-        if row_key == INSERTED:
-            keys = [_typed(t, dict(zip(KEYS[table_name], k))) for k in json.loads(before)]
-            touched |= _regions_of(conn, table_name, keys)
-            conn.execute(delete(t).where(*(t.c[k] == bindparam(f"_{k}") for k in KEYS[table_name])),
-                         [{f"_{k}": v for k, v in key.items()} for key in keys])
-            continue
-        key = _decode(t, row_key)
-        cond = and_(*(t.c[k] == v for k, v in key.items()))
-        if table_name == "project":
-            touched.update(conn.execute(select(t.c.region_id).where(cond)).scalars())
-        elif table_name == "funds":
-            touched.update(conn.execute(select(Project.region_id).where(Project.id == key["project_id"])).scalars())
-        if before is None:  # an inserted row logged on its own (batches imported before INSERTED)
-            conn.execute(delete(t).where(cond))
-        else:
-            restored = _decode(t, before)
-            conn.execute(update(t).where(cond).values(**restored))
-            if table_name == "project":
-                touched.add(restored["region_id"])
-    conn.execute(update(ImportBatch).where(ImportBatch.id == batch_id).values(status=new_status))
-    rebuild_facts(conn, touched)
-
-
-def _regions_of(conn: Connection, table_name: str, keys: list[dict]) -> set[int]:
-    """The regions of the projects (table project) or of the projects' funds (table funds) keyed."""
-    if table_name == "project":
-        column, values = Project.code, sorted({k["code"] for k in keys})
-    elif table_name == "funds":
-        column, values = Project.id, sorted({k["project_id"] for k in keys})
-    else:
-        return set()
-    found: set[int] = set()
-    for start in range(0, len(values), 1000):
-        found.update(conn.execute(select(Project.region_id).distinct().where(column.in_(values[start:start + 1000])))
-                     .scalars())
-    return found
-
-
-def _later_clash(conn: Connection, batch_id: int, changes) -> int | None:
-    """The latest active batch after ``batch_id`` that wrote a row ``batch_id`` wrote, if any.
-
-    ``changes`` are batch_id's (table_name, row_key, before) entries. Rows are matched by table and
-    natural key, whether an entry names one row or lists the rows a batch inserted."""
-    mine, later = BatchChange.__table__.alias("mine"), BatchChange.__table__.alias("later")
-    later_active = (select(later.c.batch_id).join(ImportBatch.__table__, ImportBatch.id == later.c.batch_id)
-                    .where(later.c.batch_id > batch_id, ImportBatch.status == "active"))
-    found = [conn.execute(
-        later_active.where(later.c.row_key != INSERTED,
-                           select(mine.c.id).where(mine.c.batch_id == batch_id, mine.c.row_key != INSERTED,
-                                                   mine.c.table_name == later.c.table_name,
-                                                   mine.c.row_key == later.c.row_key).exists())
-        .order_by(later.c.batch_id.desc()).limit(1)).scalar()]
-    keys: dict[str, set[tuple]] = defaultdict(set)  # every row batch_id wrote, as JSON values
-    for table_name, row_key, before in changes:
-        if row_key == INSERTED:
-            inserted = [tuple(k) for k in json.loads(before)]
-            keys[table_name].update(inserted)
-            names = KEYS[table_name]
-            encoded = [_encode(dict(zip(names, k))) for k in inserted]
-            for start in range(0, len(encoded), 500):  # rows inserted here, changed one by one later
-                found.append(conn.execute(later_active.with_only_columns(func.max(later.c.batch_id)).where(
-                    later.c.table_name == table_name, later.c.row_key.in_(encoded[start:start + 500]))).scalar())
-        else:
-            values = json.loads(row_key)
-            keys[table_name].add(tuple(values[k] for k in KEYS[table_name]))
-    if keys:  # rows written here, inserted again by a later batch
-        for later_id, table_name, listed in conn.execute(
-                later_active.add_columns(later.c.table_name, later.c.before)
-                .where(later.c.row_key == INSERTED, later.c.table_name.in_(sorted(keys)))):
-            if not keys[table_name].isdisjoint(tuple(k) for k in json.loads(listed)):
-                found.append(later_id)
-    found = [b for b in found if b is not None]
-    return max(found) if found else None
-
-
-def list_batches(conn: Connection, region_id: int | None = None) -> list[dict]:
-    stmt = (select(ImportBatch.id, ImportBatch.uploaded_by, ImportBatch.created_at, ImportBatch.file_name,
-                   Region.name.label("region"), ImportBatch.year, ImportBatch.month, ImportBatch.row_count,
-                   ImportBatch.status, ImportBatch.summary)
-            .outerjoin(Region, Region.id == ImportBatch.region_id).order_by(ImportBatch.id.desc()))
-    if region_id is not None:
-        stmt = stmt.where(ImportBatch.region_id == region_id)
-    return [dict(r) for r in conn.execute(stmt).mappings()]
-
-
-def archived_file(conn: Connection, batch_id: int) -> bytes | None:
-    return conn.scalar(select(ImportFile.content).where(ImportFile.batch_id == batch_id))

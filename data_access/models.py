@@ -198,8 +198,23 @@ class ImportBatch(Base):
     month: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     row_count: Mapped[int] = mapped_column(Integer, default=0)
-    status: Mapped[str] = mapped_column(String(20), default="active")  # active / superseded / rolled_back
+    # active (some kind of content still current) / superseded (every kind replaced) / rolled_back
+    status: Mapped[str] = mapped_column(String(20), default="active")
     summary: Mapped[str | None] = mapped_column(Text)  # JSON: counts of what changed
+    notes: Mapped[str | None] = mapped_column(Text)  # JSON: the 提示 found (list of strings)
+
+
+class ImportBatchKind(Base):
+    """A kind of content a batch carries (ledger, targets, resident, problems, activities) and whether
+    it is current: a later upload of the same region, period and kind supersedes it (``superseded_by``);
+    rolling that upload back makes it active again."""
+    __tablename__ = "import_batch_kind"
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), default="active")  # active / superseded / rolled_back
+    superseded_by: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"))
+
+    __table_args__ = (Index("ix_batch_kind_status", "kind", "status"),)
 
 
 class ImportFile(Base):
@@ -210,13 +225,16 @@ class ImportFile(Base):
 
 
 class BatchChange(Base):
-    """One row written by a batch, with its value before (JSON, null when it did not exist)."""
+    """One row written by a batch, with its value before (JSON, null when it did not exist); see
+    data_access.batches for the entries that list many rows. ``op`` is ``write`` for the batch's own
+    rows, ``supersede`` for what superseding an earlier upload changed."""
     __tablename__ = "batch_change"
     id: Mapped[int] = mapped_column(primary_key=True)
     batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id", ondelete="CASCADE"), index=True)
     table_name: Mapped[str] = mapped_column(String(40))
     row_key: Mapped[str] = mapped_column(String(200))  # JSON of the natural key
     before: Mapped[str | None] = mapped_column(Text)
+    op: Mapped[str] = mapped_column(String(10), default="write", server_default="write")
 
     __table_args__ = (Index("ix_batch_change_key", "table_name", "row_key"),)
 

@@ -6,8 +6,9 @@ import streamlit as st
 
 from data_access import accounts, db, settings
 from data_access.annotate import annotate
+from data_access.batches import archived_file, list_batches, rollback_batch
 from data_access.config import chains, region_id, regions
-from data_access.importer import ImportRejected, archived_file, import_workbook, list_batches, rollback_batch
+from data_access.importer import ImportRejected, import_workbook
 from data_access.periods import data_years, has_projects, latest_period
 from data_access.template import build_template
 from metrics.briefing import briefing

@@ -256,7 +256,7 @@ def test_unknown_extra_columns_are_ignored_and_reported(engine, regions):
            *ledger_row("X1", "东城区", 2, D(2023, 3, 5))[5:], 80]
     result = import_workbook(engine, book([head, row]), "台账.xlsx", 2023, 5)
     assert result.extra_columns == ["联系人", "计划总投资(亿元)"]
-    assert result.summary() == ("导入成功,批次 #1(2023年5月):新增项目1个,更新项目0个,阶段变化0个,到位资金0条,"
+    assert result.summary() == ("导入成功,批次 #1(2023年5月,东城区):新增项目1个,更新项目0个,阶段变化0个,到位资金0条,"
                                 "年度目标0条,驻点招商0条,企业诉求0条;已忽略未识别的列:联系人、计划总投资(亿元)")
     assert projects(engine)["X1"][7] == Decimal("2.0000")
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from data_access.importer import _bulk_insert
+from data_access.db import bulk_insert
 from data_access.models import Funds, Project
 from tests import builders as b
 
@@ -42,7 +42,7 @@ def test_funds_for_a_missing_project_are_refused(engine):
     with pytest.raises(IntegrityError), engine.begin() as conn:
         b.funds(conn, missing, 2024, 5, 1)
     with pytest.raises(REFUSED), engine.begin() as conn:  # in bulk (COPY on PostgreSQL): one bad row
-        _bulk_insert(conn, Funds.__table__, ("project_id", "year", "month", "amount"),
+        bulk_insert(conn, Funds.__table__, ("project_id", "year", "month", "amount"),
                      [(first, 2024, 6, Decimal("1")), (missing, 2024, 6, Decimal("1")), (second, 2024, 6, Decimal(1))])
     with pytest.raises(IntegrityError), engine.begin() as conn:
         conn.execute(update(Funds).where(Funds.project_id == second).values(project_id=missing))

@@ -239,7 +239,7 @@ def test_kill_during_commit_leaves_the_database_as_it_was(engine, regions, tmp_p
     assert (active["file_name"], active["status"], active["year"], active["month"]) == \
         ("june.xlsx", "active", 2019, 6)
     assert done.stdout.strip() == (
-        f"导入成功,批次 #{active['id']}(2019年6月):新增项目1个,更新项目1个,阶段变化1个,到位资金4条,"
+        f"导入成功,批次 #{active['id']}(2019年6月,全市):新增项目1个,更新项目1个,阶段变化1个,到位资金4条,"
         "年度目标0条,驻点招商0条,企业诉求0条")
     after = snapshot(engine, MAY, JUNE)
     assert core(after["figures"]["2019-06"]) == SECOND_JUNE
@@ -300,24 +300,24 @@ def test_pg_uploads_for_the_same_region_and_period_at_the_same_moment_are_serial
     # the one that took the lock second superseded the first (and so has the higher id)
     assert [b["status"] for b in recorded] == ["superseded", "active"]
     first, second = recorded
-    assert results[second["file_name"]].superseded == first["id"]
-    assert results[first["file_name"]].superseded is None
+    assert [s.batch_id for s in results[second["file_name"]].superseded] == [first["id"]]
+    assert results[first["file_name"]].superseded == []
     with pg_engine.connect() as conn:
         figures = core(overview(conn, Period(2018, 10), Scope()))
     assert figures == {"one.xlsx": ONE_FIGURES, "two.xlsx": TWO_FIGURES}[second["file_name"]]
 
 
-def waiting_advisory_locks(engine, key: int) -> int:
+def waiting_advisory_locks(engine, key: tuple[int, int]) -> int:
     with engine.connect() as conn:
         return conn.scalar(text(
             "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
             "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
-            "AND ((classid::bigint << 32) | objid::bigint) = :key AND objsubid = 1"), {"key": key})
+            "AND classid = :a AND objid = :b AND objsubid = 2"), {"a": key[0], "b": key[1]})
 
 
 def test_pg_second_upload_for_a_held_region_and_period_waits_then_supersedes(pg_engine, tmp_path):
     ids = region_ids(pg_engine)
-    key = ids["东城区"] * 10**6 + 2018 * 100 + 11  # the importer's advisory lock for 东城区 2018-11
+    key = (ids["东城区"], (2018 * 100 + 11) * 10)  # the importer's advisory lock for 东城区 2018-11, ledger
     path = tmp_path / "one.xlsx"
     path.write_bytes(ONE)
     with held_import(pg_engine, path, "2018-11", "东城区") as proc:
@@ -340,7 +340,7 @@ def test_pg_second_upload_for_a_held_region_and_period_waits_then_supersedes(pg_
     first, later = batches(pg_engine)
     assert (first["file_name"], first["status"]) == ("one.xlsx", "superseded")
     assert (later["file_name"], later["status"]) == ("two.xlsx", "active")
-    assert result.superseded == first["id"]
+    assert [s.batch_id for s in result.superseded] == [first["id"]]
     with pg_engine.connect() as conn:
         assert core(overview(conn, Period(2018, 11), Scope())) == TWO_FIGURES
         assert conn.scalar(select(func.count()).select_from(Project)) == 1  # S2 of ONE was rolled back

@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from data_access.importer import ImportRejected, import_workbook, list_batches, rollback_batch
+from data_access.batches import list_batches, rollback_batch
+from data_access.importer import ImportRejected, import_workbook
 from data_access.models import Funds, ImportBatch, ImportFile, Project, StageChange
 from metrics.figures import overview
 from metrics.period import Period, Scope
@@ -36,7 +37,7 @@ def test_clean_ledger_writes_projects_funds_and_archives_the_file(engine, region
                                   ledger_row("A2", "西城区", 1.25, D(2023, 5, 31), stage="开工", start=D(2023, 5, 31)),
                                   ledger_row("A3", "东城", 3, "2023年4月1日", manufacturing="否")]})
     result = import_workbook(engine, content, "台账.xlsx", 2023, 5, user="张三")
-    assert result.summary() == ("导入成功,批次 #1(2023年5月):新增项目3个,更新项目0个,阶段变化0个,到位资金1条,"
+    assert result.summary() == ("导入成功,批次 #1(2023年5月,全市):新增项目3个,更新项目0个,阶段变化0个,到位资金1条,"
                                 "年度目标0条,驻点招商0条,企业诉求0条")
     f = figures(engine)
     assert f["signed_count"] == 3
@@ -97,7 +98,7 @@ def test_county_upload_refuses_rows_of_another_region(engine, regions):
     content = workbook({"项目台账": [LEDGER_HEAD, ledger_row("R1", "西城区", 1, D(2023, 3, 5))]})
     with pytest.raises(ImportRejected) as err:
         import_workbook(engine, content, "x.xlsx", 2023, 5, region="东城区")
-    assert [p.message for p in err.value.problems] == ["本次上报的县区为“东城区”,不能包含“西城区”的数据"]
+    assert [p.message for p in err.value.problems] == ["第2行的县区为“西城区”,本次上报的县区为“东城区”"]
     assert count(engine, Project) == 0
 
 
@@ -124,7 +125,7 @@ def test_corrected_upload_supersedes_the_earlier_batch(engine, regions):
     right = workbook({"项目台账": [LEDGER_HEAD, ledger_row("S1", "东城区", 1, D(2023, 3, 5), funds=0.5)]})
     first = import_workbook(engine, wrong, "a.xlsx", 2023, 5, region="东城区")
     second = import_workbook(engine, right, "b.xlsx", 2023, 5, region="东城区")
-    assert second.superseded == first.batch_id
+    assert [s.batch_id for s in second.superseded] == [first.batch_id]
     f = figures(engine)
     assert (f["signed_count"], f["signed_amount"], f["funds_in_place"]) == (1, Decimal("1.0000"), Decimal("0.5000"))
     with engine.connect() as conn:
@@ -148,7 +149,7 @@ def test_rollback_restores_every_figure(engine, regions):
     assert count(engine, Funds) == 1
     with pytest.raises(ImportRejected) as err:
         rollback_batch(engine, batch)
-    assert err.value.problems[0].message == f"批次 #{batch} 当前状态为“rolled_back”,无法回滚"
+    assert err.value.problems[0].message == f"批次 #{batch} 当前状态为“已回滚”,无法回滚"
 
 
 def test_rollback_of_an_earlier_batch_waits_for_later_ones(engine, regions):
@@ -159,7 +160,7 @@ def test_rollback_of_an_earlier_batch_waits_for_later_ones(engine, regions):
     with pytest.raises(ImportRejected) as err:
         rollback_batch(engine, first)
     assert err.value.problems[0].message == \
-        f"批次 #{first} 之后的批次 #{second} 修改了相同的数据,请先回滚批次 #{second}"
+        f"批次 #{first} 之后的批次 #{second} 修改或包含了相同的数据,请先回滚批次 #{second}"
     rollback_batch(engine, second)
     rollback_batch(engine, first)
     assert count(engine, Project) == 0

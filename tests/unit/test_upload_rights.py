@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 import cli
 from data_access import accounts, audit
 from data_access.importer import ImportRejected, import_workbook
-from data_access.models import AnnualTarget, AuditLog, Funds, ImportBatch, ImportFile, Project
+from data_access.models import AnnualTarget, AuditLog, Funds, ImportBatch, ImportFile, Project, Region
 from tests.builders import LEDGER_HEAD, ledger_row, region, workbook
 
 D = dt.date
@@ -54,14 +54,14 @@ def test_staff_cannot_import_rows_of_another_region(city):
         as_user(city, "东城小李", WEST_ONLY, "西城区")
     assert [(p.sheet, p.row, p.column, p.shown_value, p.message) for p in err.value.problems] == [
         ("工作簿", None, "县区", "西城区", "本账号只能上传所负责县区(东城区)的数据,不能上传“西城区”的数据"),
-        ("项目台账", 2, "县区", "西城区", "本账号只能上传所负责县区(东城区)的数据,不能上传“西城区”的数据")]
-    with pytest.raises(ImportRejected) as err:  # its own region chosen, other rows inside
-        as_user(city, "东城小李", MIXED, "东城区")
-    assert [(p.row, p.shown_value, p.message) for p in err.value.problems] == [
-        (3, "西城区", "本账号只能上传所负责县区(东城区)的数据,不能上传“西城区”的数据"),
-        (4, "西城", "本账号只能上传所负责县区(东城区)的数据,不能上传“西城”的数据")]
+        ("项目台账", None, "县区", "西城区", "第2行的县区为“西城区”,本账号只能上报东城区")]
+    for chosen in ("东城区", None):  # its own region, chosen or by default: one line per foreign region
+        with pytest.raises(ImportRejected) as err:
+            as_user(city, "东城小李", MIXED, chosen)
+        assert [(p.row, p.shown_value, p.message) for p in err.value.problems] == [
+            (None, "西城区", "第3–4行(共2行)的县区为“西城区”,本账号只能上报东城区")]
     with pytest.raises(ImportRejected) as err:  # 全市 is not a staff region
-        as_user(city, "东城小李", EAST_ONLY, None)
+        as_user(city, "东城小李", EAST_ONLY, "全市")
     assert [p.message for p in err.value.problems] == [
         "本账号只能上传所负责县区(东城区)的数据,请选择其中一个县区,不能选择“全市”"]
     assert counts(city) == before == {"project": 0, "funds": 0, "import_batch": 0, "import_file": 0,
@@ -79,7 +79,7 @@ def test_staff_import_their_own_regions_under_their_name(city):
         log = audit.entries(conn, action="upload")
     assert uploaders == ["东城小李", "两区老张"]
     assert [(e["actor"], e["after"]["县区"], e["after"]["期间"], e["after"]["文件"]) for e in log] == [
-        ("两区老张", "南山县", "2023年5月", "台账.xlsx"), ("东城小李", "东城", "2023年5月", "台账.xlsx")]
+        ("两区老张", "南山县", "2023年5月", "台账.xlsx"), ("东城小李", "东城区", "2023年5月", "台账.xlsx")]
 
 
 def test_targets_are_for_admins_only(city):
@@ -122,12 +122,11 @@ def test_cli_import_as_staff_refuses_another_region_and_writes_nothing(city, run
     code, out, err = run_cli("import", mixed, "--period", "2023-05", "--region", "东城区", "--as", "东城小李")
     assert code == 1 and out == ""
     assert err.splitlines() == [
-        "导入被拒绝,共2处问题,未写入任何数据:",
-        "  项目台账 第3行【县区】“西城区” 本账号只能上传所负责县区(东城区)的数据,不能上传“西城区”的数据",
-        "  项目台账 第4行【县区】“西城” 本账号只能上传所负责县区(东城区)的数据,不能上传“西城”的数据"]
+        "导入被拒绝,共1处问题,未写入任何数据:",
+        "  项目台账【县区】“西城区” 第3–4行(共2行)的县区为“西城区”,本账号只能上报东城区"]
     code, _, err = run_cli("import", west, "--period", "2023-05", "--region", "西城区", "--as", "东城小李")
     assert code == 1 and "不能上传“西城区”的数据" in err
-    code, _, err = run_cli("import", east, "--period", "2023-05", "--as", "东城小李")  # no region: 全市
+    code, _, err = run_cli("import", east, "--period", "2023-05", "--region", "全市", "--as", "东城小李")
     assert code == 1 and "不能选择“全市”" in err
     code, _, err = run_cli("import", east, "--period", "2023-05", "--region", "东城区", "--as", "王局长")
     assert (code, err.strip()) == (1, "账号“王局长”没有上传数据的权限(只有县区工作人员和管理员可以上传)")
@@ -135,10 +134,12 @@ def test_cli_import_as_staff_refuses_another_region_and_writes_nothing(city, run
     assert (code, err.strip()) == (1, "账号“无名氏”不存在")
     assert counts(city) == before
 
-    code, out, _ = run_cli("import", east, "--period", "2023-05", "--region", "东城区", "--as", "东城小李")
-    assert code == 0 and out.startswith("导入成功,批次 #")
+    # no --region: the staff account's own region (its rows name it)
+    code, out, _ = run_cli("import", east, "--period", "2023-05", "--as", "东城小李")
+    assert code == 0 and out.startswith("导入成功,批次 #1(2023年5月,东城区):新增项目1个")
     with city.connect() as conn:
-        assert conn.scalars(select(ImportBatch.uploaded_by)).all() == ["东城小李"]
+        assert conn.execute(select(ImportBatch.uploaded_by, ImportBatch.region_id)).all() == [
+            ("东城小李", conn.scalar(select(Region.id).where(Region.name == "东城区")))]
 
 
 def test_cli_create_user_and_audit(city, run_cli):
