@@ -486,20 +486,23 @@ class _Plan:
         regions = sorted({row["region_id"] for _, row in rows if row.get("region_id") is not None})
         if not regions:
             return
-        candidates: dict[tuple, set] = defaultdict(set)
+        candidates: dict[tuple, dict] = defaultdict(dict)  # (region id, name key) -> code -> name
         for code, name, rid in self.conn.execute(select(Project.code, Project.name, Project.region_id).where(
                 Project.region_id.in_(regions))):
-            candidates[(rid, name_key(name))].add(code)
+            candidates[(rid, name_key(name))][code] = name
         for key, codes in (in_file or {}).items():
-            candidates[key] |= codes
+            candidates[key] |= dict.fromkeys(codes)
         for r, row in rows:
             if row.get("region_id") is None:
                 continue
-            found = sorted(candidates.get((row["region_id"], name_key(row["name"])), ()))
+            matches = candidates.get((row["region_id"], name_key(row["name"])), {})
+            found = sorted(matches)
             region = self.names.region_names[row["region_id"]]
             if len(found) > 1:
                 self.bad(sheet, r, "项目名称", row["name"], MSG["same_name"].format(
                     region=region, value=row["name"], codes="、".join(found)))
+            elif found and matches[found[0]]:  # the project keeps its name as written before
+                row["name"] = matches[found[0]]
             row["code"] = found[0] if found else f"{region}-{norm(row['name'])}"
 
     def _check_ledger(self, s, r, row):
