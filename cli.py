@@ -90,6 +90,8 @@ def cmd_import(args) -> int:
             print(f"  {problem}", file=sys.stderr)
         return 1
     print(result.summary())
+    for line in result.gone_lines():
+        print(line)
     return 0
 
 

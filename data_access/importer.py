@@ -118,6 +118,12 @@ class ImportResult:
             lines.append(f"替代{s.describe()}" + (f",将移除其中的{gone}" if gone else ",不移除任何数据"))
         return lines
 
+    def gone_lines(self) -> list[str]:
+        """What disappears with the uploads superseded, a line per row (the command line prints them)."""
+        return [f"  批次 #{s.batch_id} 将移除的{BATCH_MSG['gone_' + kind].format(n='').rstrip('条个')}:"
+                + ",".join(f"{k} {v}" for k, v in row.items())
+                for s in self.superseded for kind, rows in s.gone.items() for row in rows]
+
     def summary(self) -> str:
         if self.unchanged:
             return f"该文件已于批次 #{self.batch_id} 导入,内容相同,未做任何修改"

@@ -346,6 +346,24 @@ def test_pg_second_upload_for_a_held_region_and_period_waits_then_supersedes(pg_
         assert conn.scalar(select(func.count()).select_from(Project)) == 1  # S2 of ONE was rolled back
 
 
+def test_pg_uploads_of_different_kinds_for_one_region_and_period_both_land(pg_engine):
+    """A ledger and a targets file for 东城区 2017-07 at the same moment: neither supersedes the other
+    (each takes only its own kind's lock), both are current afterwards."""
+    ids = region_ids(pg_engine)
+    targets = workbook({"年度目标": [["年度", "县区", "指标", "目标值"], [2017, "东城区", "合同投资额", 10]]})
+    barrier = threading.Barrier(2)
+    ledger = run_in_thread(import_workbook, pg_engine, ONE, "one.xlsx", 2017, 7, "东城区", barrier=barrier)
+    target = run_in_thread(import_workbook, pg_engine, targets, "targets.xlsx", 2017, 7, "东城区", barrier=barrier)
+    assert (result_of(*ledger).superseded, result_of(*ledger).counts["new_projects"]) == ([], 2)
+    assert (result_of(*target).superseded, result_of(*target).counts["targets"]) == ([], 1)
+    assert sorted((b["file_name"], b["region_id"], b["status"]) for b in batches(pg_engine)) == [
+        ("one.xlsx", ids["东城区"], "active"), ("targets.xlsx", ids["东城区"], "active")]
+    with pg_engine.connect() as conn:
+        assert core(overview(conn, Period(2018, 8), Scope())) == ONE_FIGURES
+        assert overview(conn, Period(2017, 7), Scope(region_id=ids["东城区"]))["signed_amount_target"] == \
+            DEC("10.0000")
+
+
 # ----------------------------------------------------------------------------------------------
 # 3. SQLite: concurrent uploads for two regions both land (SQLite serialises the writers)
 
