@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from data_access import accounts, audit, db
-from data_access.batches import list_batches, rollback_batch
+from data_access.batches import kinds_text, list_batches, rollback_batch
 from data_access.config import ConfigError, add_chain, add_region, region_id
 from data_access.importer import ImportRejected, import_workbook
 from data_access.models import CITY_REGION
@@ -109,7 +109,8 @@ def cmd_batches(args) -> int:
         print("暂无导入批次")
     for r in rows:
         print(f"#{r['id']}\t{r['created_at']:%Y-%m-%d %H:%M}\t{r['uploaded_by']}\t{r['region'] or '全市'}\t"
-              f"{r['year']}年{r['month']}月\t{r['row_count']}行\t{BATCH_STATUS[r['status']]}\t{r['file_name']}")
+              f"{r['year']}年{r['month']}月\t{kinds_text(r['kinds'])}\t{r['row_count']}行\t"
+              f"{BATCH_STATUS[r['status']]}\t{r['file_name']}")
     return 0
 
 
@@ -122,12 +123,12 @@ def cmd_rollback(args) -> int:
             print(f"只有管理员可以回滚批次(账号“{args.as_user}”不是在用的管理员)", file=sys.stderr)
             return 1
     try:
-        rollback_batch(engine, args.batch_id, user=args.as_user or "cli")
+        reactivated = rollback_batch(engine, args.batch_id, user=args.as_user or "cli")
     except ImportRejected as exc:
         for problem in exc.problems:
             print(problem.message, file=sys.stderr)
         return 1
-    print(f"批次 #{args.batch_id} 已回滚")
+    print(f"批次 #{args.batch_id} 已回滚" + "".join(f";批次 #{b} 重新生效" for b in reactivated))
     return 0
 
 

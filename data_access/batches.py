@@ -65,7 +65,12 @@ INSERTED, CLAIMED = "*", "="  # row_key of the entries listing many rows (their 
 
 
 class ImportRejected(Exception):
-    """An upload or a rollback was refused; nothing was written. ``problems`` says why, all at once."""
+    """An upload or a rollback was refused; nothing was written. ``problems`` says why, all at once;
+    for an upload, ``region`` and ``named`` are the batch's region and the counties its rows name,
+    when known."""
+
+    region: str | None = None
+    named: list[str] = []
 
     def __init__(self, problems: list[Problem]):
         super().__init__("\n".join(str(p) for p in problems))
@@ -512,15 +517,17 @@ def _settle_status(conn: Connection, batch_id: int) -> None:
 # ---------------------------------------------------------------------------------------------
 # rollback
 
-def rollback_batch(engine, batch_id: int, user: str = "cli") -> None:
+def rollback_batch(engine, batch_id: int, user: str = "cli") -> list[int]:
     """Undo batch ``batch_id`` as if it had never been uploaded; the uploads it superseded are current
-    again. Raises ImportRejected, changing nothing, when that cannot be done exactly (see the module)."""
+    again (returned). Raises ImportRejected, changing nothing, when that cannot be done exactly (see
+    the module)."""
     with engine.begin() as conn:
         reactivated = rollback(conn, batch_id)
         db.bump_data_version(conn)
         audit.record(conn, user, "rollback", f"#{batch_id}", before={"状态": BATCH_STATUS["active"]},
                      after={"状态": BATCH_STATUS["rolled_back"],
                             **({"恢复批次": [f"#{b}" for b in reactivated]} if reactivated else {})})
+    return reactivated
 
 
 def rollback(conn: Connection, batch_id: int) -> list[int]:

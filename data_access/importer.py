@@ -75,6 +75,7 @@ class ImportResult:
     year: int
     month: int
     region: str | None  # the batch's region (None: 全市), chosen or found from the rows
+    named: list[str] = field(default_factory=list)  # the counties the rows name
     unchanged: bool = False
     dry_run: bool = False
     counts: dict = field(default_factory=lambda: defaultdict(int))
@@ -125,6 +126,14 @@ class ImportResult:
                 for s in self.superseded for kind, rows in s.gone.items() for row in rows]
 
     def summary(self) -> str:
+        """The headline, what it supersedes, the columns ignored, then each 提示 on a line of its own."""
+        if self.unchanged:
+            return self.headline()
+        tail = "".join(f";{line}" for line in self.superseded_lines())
+        extra = f";已忽略未识别的列:{'、'.join(self.extra_columns)}" if self.extra_columns else ""
+        return self.headline() + tail + extra + "".join(f"\n提示:{n}" for n in self.notes)
+
+    def headline(self) -> str:
         if self.unchanged:
             return f"该文件已于批次 #{self.batch_id} 导入,内容相同,未做任何修改"
         c = self.counts
@@ -133,10 +142,7 @@ class ImportResult:
                  f"阶段变化{c['stage_changes']}个", f"到位资金{c['funds_rows']}条", f"年度目标{c['targets']}条",
                  f"驻点招商{c['resident_rows']}条", f"企业诉求{c['problem_rows']}条"]
         where = f"{self.year}年{self.month}月,{self.region or CITY_REGION}"
-        tail = "".join(f";{line}" for line in self.superseded_lines())
-        extra = f";已忽略未识别的列:{'、'.join(self.extra_columns)}" if self.extra_columns else ""
-        notes = "".join(f"\n提示:{n}" for n in self.notes)
-        return f"{head}({where}):" + ",".join(parts) + tail + extra + notes
+        return f"{head}({where}):" + ",".join(parts)
 
 
 def resolve_period(year, month, sheets: dict, file_name: str) -> tuple[int, int] | None:
@@ -156,17 +162,20 @@ def resolve_period(year, month, sheets: dict, file_name: str) -> tuple[int, int]
 
 def import_workbook(engine: Engine, content: bytes, file_name: str, year: int | None = None,
                     month: int | None = None, region: str | None = None, user: str = "cli",
-                    dry_run: bool = False, inspect: Callable[[Connection], object] | None = None,
+                    dry_run: bool = False, inspect: Callable[[Connection, ImportResult], object] | None = None,
                     allowed_regions: Collection[str] | None = None, targets_allowed: bool = True) -> ImportResult:
-    """Import ``content`` (the bytes of an .xlsx) for the period and region (None = 全市), as ``user``.
+    """Import ``content`` (the bytes of an .xlsx) for the period and region, as ``user``.
+
+    ``region``: the uploader's choice (a county, or 全市); None: the one county the rows name, or
+    全市 when they name several (a staff account: its own region). See batches.batch_region.
 
     Raises ImportRejected with every problem found, having written nothing; on success returns what
-    changed. With ``dry_run`` everything is done and then rolled back. ``inspect(conn)``, when given,
+    changed. With ``dry_run`` everything is done and then rolled back. ``inspect(conn, result)``, when given,
     runs after the writes inside the transaction (a preview reads the figures as they would become)
     and its value is returned as ``result.inspected``.
 
-    ``allowed_regions`` (a staff account's regions; None = any) restricts the upload: the chosen
-    region must be one of them (not 全市) and every row naming another region is a problem.
+    ``allowed_regions`` (a staff account's regions; None = any) restricts the upload: the region
+    must be one of them (not 全市) and the rows naming another region are a problem.
     Without ``targets_allowed`` a 年度目标 sheet is refused (targets are set by admins).
     """
     with _collector_paused():
@@ -262,13 +271,14 @@ def _import(engine: Engine, content: bytes, file_name: str, year, month, region,
         if why and not region_problems:
             region_problems.append(Problem("工作簿", None, "县区", None, why))
         result.region = names.region_names.get(batch_region) if batch_region else None
+        result.named = [names.region_names[r] for r in sorted(plan.named - {names.city_id})]
         plan.region_id, plan.region_name = batch_region, result.region
         sheets, problems = found_sheets(read)
         problems += region_problems + plan.problems
         if sheets and not any(s.rows for s in sheets.values()) and not problems:
             problems.append(Problem("工作簿", None, None, None, MSG["no_rows"]))
         if problems:
-            raise _rejection(problems, result.region)
+            raise _rejection(problems, result)
         result.extra_columns = [c for s in sheets.values() for c in s.extra_columns]
         result.kinds = sorted({batches.SHEET_KIND[name] for name, s in sheets.items() if s.rows},
                               key=batches.KINDS.index)
@@ -278,7 +288,7 @@ def _import(engine: Engine, content: bytes, file_name: str, year, month, region,
         if result.superseded:  # rows may name a project only the superseded batches had
             plan.check_codes()
             if plan.problems:
-                raise _rejection(plan.problems, result.region)
+                raise _rejection(plan.problems, result)
         touched = plan.write(opening.writer, result) | opening.touched
         for superseded in result.superseded:
             batches.what_goes(conn, superseded)
@@ -298,7 +308,7 @@ def _import(engine: Engine, content: bytes, file_name: str, year, month, region,
                 **({"替代批次": [f"#{s.batch_id}" for s in result.superseded]} if result.superseded else {}),
                 "变化": dict(result.counts), **({"提示": result.notes} if result.notes else {})})
         if inspect is not None:
-            result.inspected = inspect(conn)
+            result.inspected = inspect(conn, result)
         if dry_run:
             transaction.rollback()
         elif os.environ.get("ZSDASH_TEST_HOLD_BEFORE_COMMIT"):
@@ -361,12 +371,13 @@ class _Opening:
         return True
 
 
-def _rejection(problems: list[Problem], region: str | None = None) -> ImportRejected:
-    """The problems in sheet order (the template's), then by row; ``region``: the batch's region when
-    known (a page preselects it)."""
+def _rejection(problems: list[Problem], result: ImportResult | None = None) -> ImportRejected:
+    """The problems in sheet order (the template's), then by row; with the batch's region and the
+    counties the rows name, when known (a page preselects the region)."""
     order = {s.name: i for i, s in enumerate(SHEETS)}
     rejected = ImportRejected(sorted(problems, key=lambda p: (order.get(p.sheet, -1), p.row or 0)))
-    rejected.region = region
+    if result is not None:
+        rejected.region, rejected.named = result.region, result.named
     return rejected
 
 

@@ -2,6 +2,8 @@
 filters and the data version (bumped by every import), so an upload shows everywhere at once."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import streamlit as st
 
 from data_access import accounts, db, settings
@@ -98,16 +100,30 @@ def _rights(account: accounts.Account) -> dict:
     return {"user": account.name, "allowed_regions": allowed, "targets_allowed": targets}
 
 
-def check_upload(content: bytes, name: str, period: Period, region: str | None, account: accounts.Account):
-    """Dry run as ``account``: (result, None) with the figures as they would become, or (None, problems)."""
-    def figures_after(conn):
-        return overview_of(conn, period, region)
+@dataclass
+class Checked:
+    """A dry run's outcome: the result (with the figures as they would become, ``inspected``) or the
+    problems; the batch's region (None: 全市) and the counties the rows name, when known."""
+    result: object | None
+    problems: list | None
+    region: str | None
+    named: list[str]
+    before: dict | None = None  # the figures of the batch's region as they are now
+
+
+def check_upload(content: bytes, name: str, period: Period, region: str | None,
+                 account: accounts.Account) -> Checked:
+    """Dry run as ``account`` for ``region`` (None: the region the rows name, see import_workbook)."""
+    def figures(conn, result=None):
+        return overview_of(conn, period, result.region if result else None)
     try:
         result = import_workbook(engine(), content, name, period.year, period.month, region, dry_run=True,
-                                 inspect=figures_after, **_rights(account))
+                                 inspect=figures, **_rights(account))
     except ImportRejected as exc:
-        return None, exc.problems
-    return result, None
+        return Checked(None, exc.problems, exc.region, exc.named)
+    with engine().connect() as conn:
+        before = overview_of(conn, period, result.region)
+    return Checked(result, None, result.region, result.named, before)
 
 
 def commit_upload(content: bytes, name: str, period: Period, region: str | None, account: accounts.Account):
@@ -116,11 +132,6 @@ def commit_upload(content: bytes, name: str, period: Period, region: str | None,
                                **_rights(account)), None
     except ImportRejected as exc:
         return None, exc.problems
-
-
-def figures_now(period: Period, region: str | None) -> dict:
-    with engine().connect() as conn:
-        return overview_of(conn, period, region)
 
 
 def overview_of(conn, period: Period, region: str | None) -> dict:
@@ -142,13 +153,12 @@ def original_file(batch_id: int) -> bytes | None:
         return archived_file(conn, batch_id)
 
 
-def rollback(batch_id: int, user: str) -> str | None:
-    """None on success, else the reason in Chinese."""
+def rollback(batch_id: int, user: str) -> tuple[list[int], str | None]:
+    """(the batches current again, None) on success, else ([], the reason in Chinese)."""
     try:
-        rollback_batch(engine(), batch_id, user=user)
+        return rollback_batch(engine(), batch_id, user=user), None
     except ImportRejected as exc:
-        return exc.problems[0].message
-    return None
+        return [], exc.problems[0].message
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

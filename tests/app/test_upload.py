@@ -23,18 +23,22 @@ def page(engine, monkeypatch):
     return at
 
 
-def choose_period(at, year, month, region_name):
+def choose_period(at, year, month):
     at.number_input[0].set_value(year)
     at.selectbox[0].select(month)
-    at.selectbox[1].select(region_name)
+
+
+def region_box(at):
+    return next(b for b in at.selectbox if b.label == "上报县区")
 
 
 def test_bad_file_shows_every_problem_and_offers_the_annotated_workbook(page):
     bad = workbook({"项目台账": [LEDGER_HEAD, ledger_row("A1", "东城区", "约5亿", D(2023, 3, 5)),
                               ledger_row("A2", "西城", 1, D(2023, 3, 5))]})
-    choose_period(page, 2023, 5, "全市")
+    choose_period(page, 2023, 5)
     page.file_uploader[0].set_value(("台账.xlsx", bad, XLSX)).run()
     assert not page.exception
+    assert region_box(page).value == "东城区"  # the one region its rows name (西城 is not one)
     assert page.error[0].value == "发现 2 处问题,本次未写入任何数据。请按下表修改后重新上传。"
     problems = page.dataframe[0].value
     assert list(problems["行号"]) == [2, 3]
@@ -46,10 +50,12 @@ def test_bad_file_shows_every_problem_and_offers_the_annotated_workbook(page):
 def test_good_file_previews_then_commits_then_rolls_back(page, engine):
     good = workbook({"项目台账": [LEDGER_HEAD, ledger_row("A1", "东城区", 2.5, D(2023, 3, 5), funds=0.4),
                                ledger_row("A2", "东城区", 1.5, D(2023, 4, 5))]})
-    choose_period(page, 2023, 5, "东城区")
+    choose_period(page, 2023, 5)
+    assert region_box(page).disabled  # chosen from the file once there is one
     page.file_uploader[0].set_value(("东城区.xlsx", good, XLSX)).run()
     assert not page.exception
-    assert page.success[0].value.startswith("预检通过(未写入)(2023年5月):新增项目2个")
+    assert region_box(page).value == "东城区"
+    assert page.success[0].value.startswith("预检通过(未写入)(2023年5月,东城区):新增项目2个")
     shown = kpi_cards(page)
     assert shown["合同投资额(导入后)"] == ("4.00 亿元", [("较导入前 ▲ +4.00 亿元", "up")])  # 2.5 + 1.5, from 0
     assert shown["到位资金(导入后)"] == ("0.40 亿元", [("较导入前 ▲ +0.40 亿元", "up")])
@@ -60,7 +66,8 @@ def test_good_file_previews_then_commits_then_rolls_back(page, engine):
     history = page.dataframe[-1].value
     assert list(history["状态"]) == ["有效"] and list(history["文件"]) == ["东城区.xlsx"]
     batch = int(history["批次"][0])  # PostgreSQL sequences skip the dry run's id
-    assert any(s.value.startswith(f"导入成功,批次 #{batch}(2023年5月):新增项目2个") for s in page.success)
+    assert any(s.value.startswith(f"导入成功,批次 #{batch}(2023年5月,东城区):新增项目2个") for s in page.success)
+    assert list(history["县区"]) == ["东城区"] and list(history["内容"]) == ["项目台账"]
 
     page.checkbox(key="rollback_sure").check().run()
     next(b for b in page.button if b.label == "回滚该批次").click().run()
@@ -84,7 +91,7 @@ def test_staff_cannot_upload_rows_of_another_region_and_nothing_is_written(engin
     at = app_on(engine, monkeypatch, "views/upload.py", role="staff", regions=("东城区",))
     at.run()
     assert not at.exception
-    assert at.selectbox[1].options == ["东城区"]  # 上报县区: its own region only
+    assert region_box(at).options == ["东城区"]  # 上报县区: its own region only
     mixed = workbook({"项目台账": [LEDGER_HEAD, ledger_row("A1", "东城区", 2.5, D(2023, 3, 5)),
                                 ledger_row("B1", "西城区", 1, D(2023, 3, 5))]})
     before = counts(engine)
@@ -95,7 +102,7 @@ def test_staff_cannot_upload_rows_of_another_region_and_nothing_is_written(engin
     assert at.error[0].value == "发现 1 处问题,本次未写入任何数据。请按下表修改后重新上传。"
     problems = at.dataframe[0].value
     assert [list(problems[c]) for c in ("工作表", "行号", "列", "填写的值", "问题及修改建议")] == [
-        ["项目台账"], [3], ["县区"], ["西城区"], ["本账号只能上传所负责县区(东城区)的数据,不能上传“西城区”的数据"]]
+        ["项目台账"], [None], ["县区"], ["西城区"], ["第3行的县区为“西城区”,本账号只能上报东城区"]]
     assert not any(b.label == "确认导入" for b in at.button)
     assert counts(engine) == before == {"project": 0, "funds": 0, "import_batch": 0, "import_file": 0}
 
@@ -108,3 +115,32 @@ def test_staff_cannot_upload_rows_of_another_region_and_nothing_is_written(engin
     assert not at.checkbox  # staff do not roll back
     assert "如需回滚批次,请联系管理员。" in [c.value for c in at.caption]
     assert counts(engine) == {"project": 1, "funds": 0, "import_batch": 1, "import_file": 1}
+
+
+def test_a_correction_says_what_it_supersedes_and_asks_before_removing(page, engine):
+    first = workbook({"项目台账": [LEDGER_HEAD, ledger_row("A1", "东城区", 2.5, D(2023, 3, 5), funds=0.4),
+                                ledger_row("A2", "东城区", 1.5, D(2023, 4, 5))]})
+    choose_period(page, 2023, 5)
+    page.file_uploader[0].set_value(("东城区.xlsx", first, XLSX)).run()
+    next(b for b in page.button if b.label == "确认导入").click().run()
+    batch = int(page.dataframe[-1].value["批次"][0])
+
+    corrected = workbook({"项目台账": [LEDGER_HEAD, ledger_row("A1", "东城区", 2.8, D(2023, 3, 5), funds=0.4)]})
+    page.file_uploader[0].set_value(("东城区(修正).xlsx", corrected, XLSX)).run()
+    assert not page.exception
+    assert region_box(page).value == "东城区"
+    warning = page.warning[0].value
+    assert warning.startswith(f"本次上传将替代批次 #{batch}(东城区.xlsx,test-admin ")
+    assert warning.endswith("上传,项目台账),将移除其中的项目1个。")
+    gone = next(d.value for d in page.dataframe
+                if "合同投资额(亿元)" in d.value.columns and list(d.value["项目编号"]) == ["A2"])
+    assert list(gone["项目名称"]) == ["A2项目"] and list(gone["合同投资额(亿元)"]) == ["1.50"]
+    shown = kpi_cards(page)  # 2.5 + 1.5 → 2.8
+    assert shown["合同投资额(导入后)"] == ("2.80 亿元", [("较导入前 ▼ -1.20 亿元", "down")])
+    commit = next(b for b in page.button if b.label == "确认导入")
+    assert commit.disabled  # removing data needs the confirmation first
+    page.checkbox(key="confirm_removal").check().run()
+    next(b for b in page.button if b.label == "确认导入").click().run()
+    assert not page.exception
+    history = page.dataframe[-1].value
+    assert list(history["状态"]) == ["有效", "已被替代"]
