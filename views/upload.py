@@ -44,6 +44,11 @@ def show_problems(problems, content: bytes, name: str):
 def show_preview(result, before: dict):
     after = result.inspected
     st.success(result.headline())
+    for superseded, line in zip(result.superseded, result.superseded_lines()):
+        st.warning(f"本次上传将{line}。", icon=":material/swap_horiz:")
+        for kind, rows in superseded.gone.items():
+            with st.expander(f"批次 #{superseded.batch_id} 将移除的{GONE_TITLES[kind]}({len(rows)})", expanded=True):
+                st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     cards = []
     for label, key, show, change in HEADLINES:
         if before[key] is None or after[key] is None:
@@ -61,11 +66,6 @@ def show_preview(result, before: dict):
                         ("阶段变化", result.stage_changes), ("到位资金新增或替换", result.funds_changes)):
         if rows:
             with st.expander(f"{title}({len(rows)})", expanded=len(rows) <= 20):
-                st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-    for superseded, line in zip(result.superseded, result.superseded_lines()):
-        st.warning(f"本次上传将{line}。", icon=":material/swap_horiz:")
-        for kind, rows in superseded.gone.items():
-            with st.expander(f"批次 #{superseded.batch_id} 将移除的{GONE_TITLES[kind]}({len(rows)})", expanded=True):
                 st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 

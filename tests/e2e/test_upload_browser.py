@@ -28,10 +28,7 @@ def test_upload_fix_and_commit(demo_server, page, tmp_path):
     bad = workbook({"项目台账": [LEDGER_HEAD, ledger_row("E2E-1", "临江区", "约12亿", sign)]})
     good = workbook({"项目台账": [LEDGER_HEAD, ledger_row("E2E-1", "临江区", 12.34, sign)]})
 
-    sign_in(page, f"{demo_server.url}/upload", "staff")  # the demo's 临江区 staff
-    wait_idle(page)
-    page.get_by_role("combobox", name="上报县区").click()
-    page.get_by_role("option", name="临江区", exact=True).click()
+    sign_in(page, f"{demo_server.url}/upload", "staff")  # the demo's 临江区 staff: its region, preselected
     wait_idle(page)
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
         files=[{"name": "临江区台账.xlsx", "mimeType": "application/octet-stream", "buffer": bad}])
@@ -64,3 +61,82 @@ def test_upload_fix_and_commit(demo_server, page, tmp_path):
     expected = fmt.amount(before + Decimal("12.34"))
     values = page.locator('[data-testid="kpi-card"] .value').all_inner_texts()
     assert expected in values, values
+
+
+def upload(page, name: str, content: bytes) -> None:
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        files=[{"name": name, "mimeType": "application/octet-stream", "buffer": content}])
+
+
+def region_shown(page) -> str:
+    return page.get_by_role("combobox", name="上报县区").input_value()
+
+
+def test_admin_uploads_two_counties_as_preselected_then_a_correction_says_what_goes(demo_server, page, tmp_path):
+    """Two counties' files for 2019-07 with 上报县区 left as the page preselects it: both count on 总览;
+    then 临江区's corrected file (its second project dropped) says what it supersedes and removes."""
+    period = Period(2019, 7)
+    engine = db.make_engine(demo_server.database_url)
+    with engine.connect() as conn:
+        before = {name: overview(conn, period, Scope(region_id=region_id(conn, name)))["signed_amount"]
+                  for name in ("临江区", "城东区")}
+        before_city = overview(conn, period, Scope())["signed_amount"]
+    sign = dt.date(2019, 7, 1)
+    east = workbook({"项目台账": [LEDGER_HEAD, ledger_row("E2E-LJ-1", "临江区", 3.21, sign),
+                               ledger_row("E2E-LJ-2", "临江", 1, sign)]})  # an alias of 临江区
+    west = workbook({"项目台账": [LEDGER_HEAD, ledger_row("E2E-CD-1", "城东区", 2, sign)]})
+    corrected = workbook({"项目台账": [LEDGER_HEAD, ledger_row("E2E-LJ-1", "临江区", 3.5, sign)]})
+
+    sign_in(page, f"{demo_server.url}/upload")  # admin
+    wait_idle(page)
+    page.get_by_label("填报年份").fill("2019")
+    page.get_by_label("填报年份").press("Enter")
+    wait_idle(page)
+    page.get_by_role("combobox", name="填报月份").click()
+    page.get_by_role("option", name="7月", exact=True).click()
+    wait_idle(page)
+    for name, county, content in (("临江区7月.xlsx", "临江区", east), ("城东区7月.xlsx", "城东区", west)):
+        upload(page, name, content)
+        page.get_by_text(f"预检通过(未写入)(2019年7月,{county})").wait_for(timeout=30000)
+        wait_for_charts(page)
+        assert region_shown(page) == county
+        page.get_by_role("button", name="确认导入").click()
+        page.get_by_text("导入成功,批次").first.wait_for(timeout=30000)
+        wait_idle(page)
+
+    for county, added in (("临江区", Decimal("4.21")), ("城东区", Decimal("2"))):
+        page.goto(f"{demo_server.url}/?region={county}&year=2019&month=7月")
+        wait_for_app(page)
+        values = page.locator('[data-testid="kpi-card"] .value').all_inner_texts()
+        assert fmt.amount(before[county] + added) in values, (county, values)
+    page.goto(f"{demo_server.url}/?year=2019&month=7月")
+    wait_for_app(page)
+    city = page.locator('[data-testid="kpi-card"] .value').all_inner_texts()
+    assert fmt.amount(before_city + Decimal("6.21")) in city, city
+
+    page.goto(f"{demo_server.url}/upload")
+    wait_idle(page)
+    page.get_by_label("填报年份").fill("2019")
+    page.get_by_label("填报年份").press("Enter")
+    wait_idle(page)
+    page.get_by_role("combobox", name="填报月份").click()
+    page.get_by_role("option", name="7月", exact=True).click()
+    wait_idle(page)
+    upload(page, "临江区7月(修正).xlsx", corrected)
+    page.get_by_text("本次上传将替代批次").wait_for(timeout=30000)
+    wait_for_charts(page)
+    warning = page.get_by_text("本次上传将替代批次").inner_text()
+    assert "临江区7月.xlsx,admin" in warning and warning.endswith("上传,项目台账),将移除其中的项目1个。")
+    # the table of what goes (its cells are drawn on a canvas; the AppTest reads them)
+    gone = page.locator('[data-testid="stExpander"]').filter(has_text="将移除的项目(1)")
+    assert gone.locator('[data-testid="stDataFrame"]').count() == 1
+    assert page.get_by_role("button", name="确认导入").is_disabled()
+    page.screenshot(path=str(tmp_path / "upload_supersede.png"))
+    page.get_by_text("我已了解").click()
+    wait_idle(page)
+    page.get_by_role("button", name="确认导入").click()
+    page.get_by_text("导入成功,批次").first.wait_for(timeout=30000)
+    with engine.connect() as conn:
+        assert overview(conn, period, Scope(region_id=region_id(conn, "临江区")))["signed_amount"] == \
+            before["临江区"] + Decimal("3.5")
+    engine.dispose()
