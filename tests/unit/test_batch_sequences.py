@@ -331,3 +331,26 @@ def test_resident_visits_above_contacts(gg):
         assert [b["notes"] for b in list_batches(conn)] == [[note], []]
         f = overview(conn, OCT, Scope())
     assert (f["resident"]["contacted"], f["resident"]["visited"]) == (19, 16)  # 10+3+4+2, 2+6+3+5
+
+
+def test_the_command_line_says_what_a_correction_supersedes_and_undoes_it(gg, run_cli, tmp_path):
+    first, fixed = tmp_path / "港北区.xlsx", tmp_path / "港北区(修正).xlsx"
+    first.write_bytes(county_file("港北区"))
+    fixed.write_bytes(county_file("港北区", CORRECTED))
+    assert run_cli("import", first, "--period", "2022-10")[0] == 0
+    code, out, err = run_cli("import", fixed, "--period", "2022-10", "--dry-run")
+    assert (code, err) == (0, "")
+    head, *gone = out.splitlines()
+    assert head.startswith("预检通过(未写入)(2022年10月,港北区):新增项目0个,更新项目1个,阶段变化0个,到位资金1条,")
+    assert ";替代批次 #1(港北区.xlsx,cli " in head and head.endswith("上传,项目台账),将移除其中的项目1个")
+    assert gone == ["  批次 #1 将移除的项目:项目编号 GB2,项目名称 港北物流园项目,合同投资额(亿元) 1.25"]
+    assert figures(gg) == BY_COUNTY["港北区"]  # a dry run writes nothing
+
+    code, out, _ = run_cli("import", fixed, "--period", "2022-10")
+    batch = int(out.split("#")[1].split("(")[0])  # PostgreSQL's sequence skipped the dry run's id
+    assert figures(gg) == (1, DEC("2.8000"), DEC("2.8000"), DEC("0.5000"))
+    code, out, _ = run_cli("batches")
+    assert [line.split("\t")[3:7] for line in out.splitlines()] == [
+        ["港北区", "2022年10月", "项目台账", "1行"], ["港北区", "2022年10月", f"项目台账(已被 #{batch} 替代)", "2行"]]
+    assert run_cli("rollback", batch)[:2] == (0, f"批次 #{batch} 已回滚;批次 #1 重新生效\n")
+    assert figures(gg) == BY_COUNTY["港北区"]
