@@ -134,6 +134,16 @@ def wait_idle(page) -> None:
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30000)
 
 
+def choose_period(page, year: int, month: int) -> None:
+    """Set 数据上报's 填报年份 and 填报月份, waiting for each run."""
+    page.get_by_label("填报年份").fill(str(year))
+    page.get_by_label("填报年份").press("Enter")
+    wait_idle(page)
+    page.get_by_role("combobox", name="填报月份").click()
+    page.get_by_role("option", name=f"{month}月", exact=True).click()
+    wait_idle(page)
+
+
 def wait_for_app(page) -> None:
     """Wait until Streamlit has finished running the script, and a first view that shows the KPI
     cards alone (ui/first_paint.py) has been followed by the whole page."""

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from data_access import accounts, db
 from data_access.models import ImportBatch, Project
 from tests.builders import LEDGER_HEAD, ledger_row, workbook
-from tests.e2e.conftest import SHOTS, display_link, sign_in, start_server, wait_idle
+from tests.e2e.conftest import SHOTS, choose_period, display_link, sign_in, start_server, wait_idle
 
 pytestmark = pytest.mark.e2e
 REFRESH_SECONDS = 3
@@ -67,12 +67,7 @@ def test_staff_upload_own_region_refused_other_region_then_log_out(demo_server, 
     sign_in(page, f"{demo_server.url}/upload", "staff")
     assert page.get_by_text("负责县区:临江区").count() == 1
     # a period of its own (2025年6月), so as not to supersede another test's upload for 临江区
-    page.get_by_label("填报年份").fill("2025")
-    page.get_by_label("填报年份").press("Enter")
-    wait_idle(page)
-    page.get_by_role("combobox", name="填报月份").click()
-    page.get_by_role("option", name="6月", exact=True).click()
-    wait_idle(page)
+    choose_period(page, 2025, 6)
 
     other = workbook({"项目台账": [LEDGER_HEAD, ledger_row("AUTH-2", "城东区", 2.5, dt.date(2025, 6, 3))]})
     upload(page, "城东区台账.xlsx", other)

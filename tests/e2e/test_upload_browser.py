@@ -11,7 +11,7 @@ from data_access.config import region_id
 from metrics.figures import overview
 from metrics.period import Period, Scope
 from tests.builders import LEDGER_HEAD, ledger_row, workbook
-from tests.e2e.conftest import SHOTS, sign_in, wait_for_app, wait_for_charts, wait_idle
+from tests.e2e.conftest import SHOTS, choose_period, sign_in, wait_for_app, wait_for_charts, wait_idle
 from ui import format as fmt
 
 pytestmark = pytest.mark.e2e
@@ -89,12 +89,7 @@ def test_admin_uploads_two_counties_as_preselected_then_a_correction_says_what_g
 
     sign_in(page, f"{demo_server.url}/upload")  # admin
     wait_idle(page)
-    page.get_by_label("填报年份").fill("2019")
-    page.get_by_label("填报年份").press("Enter")
-    wait_idle(page)
-    page.get_by_role("combobox", name="填报月份").click()
-    page.get_by_role("option", name="7月", exact=True).click()
-    wait_idle(page)
+    choose_period(page, 2019, 7)
     for name, county, content in (("临江区7月.xlsx", "临江区", east), ("城东区7月.xlsx", "城东区", west)):
         upload(page, name, content)
         page.get_by_text(f"预检通过(未写入)(2019年7月,{county})").wait_for(timeout=30000)
@@ -116,12 +111,7 @@ def test_admin_uploads_two_counties_as_preselected_then_a_correction_says_what_g
 
     page.goto(f"{demo_server.url}/upload")
     wait_idle(page)
-    page.get_by_label("填报年份").fill("2019")
-    page.get_by_label("填报年份").press("Enter")
-    wait_idle(page)
-    page.get_by_role("combobox", name="填报月份").click()
-    page.get_by_role("option", name="7月", exact=True).click()
-    wait_idle(page)
+    choose_period(page, 2019, 7)
     upload(page, "临江区7月(修正).xlsx", corrected)
     page.get_by_text("本次上传将替代批次").wait_for(timeout=30000)
     wait_for_charts(page)
