@@ -394,13 +394,15 @@ def _delete_rows(conn: Connection, table: str, keys: list[tuple]) -> None:
 
 
 def _restore(conn: Connection, table: str, key: tuple, before: dict | None) -> None:
-    """Put row ``key`` back as ``before`` (delete it when None; insert it when it is missing)."""
+    """Put row ``key`` back as ``before`` (delete it when None; insert it when it is missing). A
+    project comes back with its id (its funds rows name it; project ids are never given twice, see
+    importer._new_ids); other rows get a new id, as nothing names theirs."""
     t = TABLES[table]
     cond = _where_key(table, key)
     if before is None:
         conn.execute(delete(t).where(cond))
     elif conn.execute(update(t).where(cond).values(**before)).rowcount == 0:
-        conn.execute(insert(t).values(**before))
+        conn.execute(insert(t).values(**{k: v for k, v in before.items() if k != "id" or table == "project"}))
 
 
 def _regions_of_keys(conn: Connection, table: str, keys: list[tuple]) -> set[int]:

@@ -885,10 +885,14 @@ class _Writer:
 
 
 def _new_ids(conn: Connection, n: int) -> list[int]:
-    """``n`` ids for new projects, as the database would give them: from the id sequence on
-    PostgreSQL, after the largest id on SQLite (an import holds SQLite's write lock throughout)."""
+    """``n`` ids for new projects, never given before (a project deleted by superseding an upload
+    comes back with its id when that is rolled back): from the id sequence on PostgreSQL; on SQLite
+    after the largest id there is or ever was (``meta.project_id_high``; an import holds SQLite's
+    write lock throughout)."""
     if conn.dialect.name == "postgresql":
         return list(conn.execute(text("SELECT nextval(pg_get_serial_sequence('project', 'id')) "
                                       "FROM generate_series(1, :n)"), {"n": n}).scalars())
-    first = conn.execute(select(func.coalesce(func.max(Project.id), 0))).scalar() + 1
+    high = int(db.get_meta(conn, "project_id_high") or 0)
+    first = max(conn.execute(select(func.coalesce(func.max(Project.id), 0))).scalar(), high) + 1
+    db.set_meta(conn, "project_id_high", str(first + n - 1))
     return list(range(first, first + n))

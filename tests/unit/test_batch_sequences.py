@@ -284,6 +284,18 @@ def test_a_correction_replaces_its_county_only_and_its_rollback_brings_the_first
     assert figures(gg, "港北区") == (0, DEC("0.0000"), DEC("0.0000"), DEC("0.0000"))
 
 
+def test_a_project_removed_by_a_correction_comes_back_with_its_id_after_other_uploads(gg):
+    first = import_workbook(gg, county_file("港北区"), "港北区.xlsx", 2022, 10)
+    ids = projects(gg)
+    fixed = import_workbook(gg, county_file("港北区", CORRECTED), "港北区(修正).xlsx", 2022, 10)
+    import_workbook(gg, county_file("港南区"), "港南区.xlsx", 2022, 10)  # a new project meanwhile
+    assert projects(gg)["GN1"][0] not in {pid for pid, _ in ids.values()}  # GB2's id is not given again
+    rollback_batch(gg, fixed.batch_id)
+    assert {code: projects(gg)[code] for code in ids} == ids
+    assert figures(gg) == (3, DEC("6.7500"), DEC("5.5000"), DEC("1.0000"))  # 港北区 3.75 + 港南区 3.00
+    assert statuses(gg)[0][2] == "active" and statuses(gg)[0][0] == first.batch_id
+
+
 def test_the_same_file_twice_changes_nothing(gg):
     content = county_file("港北区")
     first = import_workbook(gg, content, "港北区.xlsx", 2022, 10)
