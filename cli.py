@@ -13,7 +13,6 @@ from data_access.config import ConfigError, add_chain, add_region, region_id
 from data_access.importer import ImportRejected, import_workbook
 from data_access.models import CITY_REGION
 from data_access.periods import has_projects
-from data_access.template import build_template
 from labels import ACCOUNT_MSG, AUDIT_ACTIONS, BATCH_STATUS, ROLE_LABELS
 from metrics.briefing import briefing
 from metrics.figures import rounded
@@ -96,8 +95,10 @@ def cmd_import(args) -> int:
 
 
 def cmd_template(args) -> int:
+    # imported here: openpyxl (with numpy) is a third of every other command's start-up
+    from data_access import template
     with _engine().connect() as conn:
-        Path(args.out).write_bytes(build_template(conn))
+        Path(args.out).write_bytes(template.build_template(conn))
     print(f"模板已写入:{args.out}")
     return 0
 
