@@ -144,3 +144,17 @@ def test_a_correction_says_what_it_supersedes_and_asks_before_removing(page, eng
     assert not page.exception
     history = page.dataframe[-1].value
     assert list(history["状态"]) == ["有效", "已被替代"]
+
+
+def test_a_file_of_several_counties_is_preselected_as_the_city(page):
+    both = workbook({"项目台账": [LEDGER_HEAD, ledger_row("A1", "东城区", 2.5, D(2023, 3, 5)),
+                               ledger_row("B1", "西城区", 1, D(2023, 3, 5))]})
+    choose_period(page, 2023, 5)
+    page.file_uploader[0].set_value(("全市.xlsx", both, XLSX)).run()
+    assert not page.exception
+    assert region_box(page).value == "全市"
+    assert page.info[0].value == "文件中包含2个县区(东城区、西城区)的数据,将作为“全市”数据上报。"
+    assert page.success[0].value.startswith("预检通过(未写入)(2023年5月,全市):新增项目2个")
+    region_box(page).select("东城区").run()  # another choice: checked again for that county
+    assert page.error[0].value == "发现 1 处问题,本次未写入任何数据。请按下表修改后重新上传。"
+    assert list(page.dataframe[0].value["问题及修改建议"]) == ["第3行的县区为“西城区”,本次上报的县区为“东城区”"]
