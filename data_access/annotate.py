@@ -8,7 +8,8 @@ import openpyxl
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
-from data_access.excel import Problem, norm
+from data_access import upload_guard
+from data_access.excel import Problem, norm, sheet_spec
 
 BAD_FILL = PatternFill("solid", fgColor="FFC7CE")
 LIST_SHEET = "错误清单"
@@ -26,9 +27,16 @@ def _column_of(ws, name: str | None) -> int | None:
     return None
 
 
-def annotate(content: bytes, problems: list[Problem]) -> bytes:
-    """``content`` (an .xlsx that passed the upload checks) with the problems marked on its cells."""
-    wb = openpyxl.load_workbook(io.BytesIO(content))
+def annotate(content: bytes, problems: list[Problem]) -> tuple[bytes, bool]:
+    """``content`` with the problems marked on its cells, as .xlsx; and whether that is a copy of the
+    sheets the import read rather than the file itself (an .xls, .xlsb or .ods upload, or an .xlsx
+    openpyxl cannot open: Strict Open XML, odd part paths, macro sheets)."""
+    try:
+        if upload_guard.identify(content) != upload_guard.XLSX:
+            raise ValueError("not an .xlsx")
+        wb, copied = openpyxl.load_workbook(io.BytesIO(content)), False
+    except Exception:  # any file openpyxl cannot open: the values as the import read them
+        wb, copied = _copy_of_read_sheets(content), True
     notes: dict[tuple[str, int, int], list[str]] = {}
     for p in problems:
         if p.sheet not in wb.sheetnames or not p.row:
@@ -52,4 +60,20 @@ def annotate(content: bytes, problems: list[Problem]) -> bytes:
     wb.active = 0
     buf = io.BytesIO()
     wb.save(buf)
-    return buf.getvalue()
+    return buf.getvalue(), copied
+
+
+def _copy_of_read_sheets(content: bytes) -> openpyxl.Workbook:
+    """A new workbook holding the recognised sheets' values as the reader gives them (same sheet
+    names, same cells), so the rows and columns of the problems point at the same places."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    read = sorted(upload_guard.SheetReader(content, lambda title: sheet_spec(title) is not None),
+                  key=lambda raw: raw.position)
+    for raw in read:
+        ws = wb.create_sheet(raw.name)
+        for c, column in enumerate(raw.columns, start=1):
+            for r, value in enumerate(column, start=1):
+                if value not in (None, ""):
+                    ws.cell(r, c, value)
+    return wb

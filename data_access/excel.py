@@ -104,6 +104,7 @@ PROBLEMS = Sheet("问题台账", (
 ), aliases=("企业诉求",))
 
 SHEETS = (LEDGER, FUNDS, TARGETS, RESIDENT, PROBLEMS)
+OPTIONS_SHEET = "选项"  # the template's drop-down lists: not data, never reported as ignored
 
 
 @dataclass(frozen=True)
@@ -195,16 +196,19 @@ class SheetRead:
     problems: list[Problem]
 
 
-def read_workbook(content: bytes) -> Iterator[SheetRead]:
+def read_workbook(content: bytes, ignored: list[str] | None = None) -> Iterator[SheetRead]:
     """Every recognised sheet as typed rows with the problems found reading it, each given as soon
     as it is read (the largest sheet is read apart from the others, see upload_guard.SheetReader),
     not in workbook order. Of several sheets of one kind, only the first (in workbook order) that
-    could be read counts: the others are not given. ``found_sheets`` gathers them.
+    could be read counts: the others are not given. ``found_sheets`` gathers them. The names of
+    the sheets not read (not recognised, whatever they hold) are added to ``ignored``.
 
     Raises upload_guard.UploadRejected when the file as a whole cannot be read, possibly after
     some sheets were given.
     """
     reader = SheetReader(content, lambda title: sheet_spec(title) is not None)
+    if ignored is not None:
+        ignored += [name for name in reader.ignored if name != OPTIONS_SHEET]
     waiting: dict[str, list[int]] = defaultdict(list)  # kind -> places of its sheets not given yet
     for name in reader.names:
         waiting[sheet_spec(name).name].append(reader.position[name])

@@ -86,6 +86,7 @@ class ImportResult:
     _funds_written: list[tuple] = field(default_factory=list, repr=False)  # (key, old row, new values)
     _code_of: dict[int, str] = field(default_factory=dict, repr=False)
     extra_columns: list[str] = field(default_factory=list)
+    ignored_sheets: list[str] = field(default_factory=list)  # not read: not a sheet the import knows
     superseded: list[Superseded] = field(default_factory=list)  # earlier uploads replaced, with what goes
     kinds: list[str] = field(default_factory=list)  # the kinds of content carried (batches.KINDS)
     notes: list[str] = field(default_factory=list)  # 提示: worth a second look, not blocking
@@ -131,6 +132,7 @@ class ImportResult:
             return self.headline()
         tail = "".join(f";{line}" for line in self.superseded_lines())
         extra = f";已忽略未识别的列:{'、'.join(self.extra_columns)}" if self.extra_columns else ""
+        extra += f";已忽略工作表:{'、'.join(self.ignored_sheets)}" if self.ignored_sheets else ""
         return self.headline() + tail + extra + "".join(f"\n提示:{n}" for n in self.notes)
 
     def headline(self) -> str:
@@ -212,7 +214,8 @@ def _collector_paused():
 
 def _import(engine: Engine, content: bytes, file_name: str, year, month, region, user, dry_run,
             inspect, allowed_regions=None, targets_allowed=True) -> ImportResult:
-    arriving: Iterable[SheetRead] = _sheets(content)
+    ignored: list[str] = []  # the sheets not read
+    arriving: Iterable[SheetRead] = _sheets(content, ignored)
     if not (year and month):  # the period may come from any sheet's title: read them all first
         arriving = list(arriving)
         found, problems = found_sheets(arriving)
@@ -280,6 +283,7 @@ def _import(engine: Engine, content: bytes, file_name: str, year, month, region,
         if problems:
             raise _rejection(problems, result)
         result.extra_columns = [c for s in sheets.values() for c in s.extra_columns]
+        result.ignored_sheets = ignored
         result.kinds = sorted({batches.SHEET_KIND[name] for name, s in sheets.items() if s.rows},
                               key=batches.KINDS.index)
         if not opening.open(batch_region, result.kinds):  # the same file is already imported
@@ -381,9 +385,9 @@ def _rejection(problems: list[Problem], result: ImportResult | None = None) -> I
     return rejected
 
 
-def _sheets(content: bytes) -> Iterator[SheetRead]:
+def _sheets(content: bytes, ignored: list[str]) -> Iterator[SheetRead]:
     try:
-        yield from read_workbook(content)
+        yield from read_workbook(content, ignored)
     except UploadRejected as exc:
         raise ImportRejected([Problem("文件", None, None, None, str(exc))]) from exc
 

@@ -54,10 +54,9 @@ SETTINGS = [
     Setting("ranking_completion_cap", "150",
             "County ranking: completion above this percentage earns no further score", Decimal, editable=True),
     Setting("upload_max_mb", "20", "Upload: largest accepted file, in MB", int),
-    Setting("upload_max_unpacked_mb", "300", "Upload: largest total uncompressed size of the workbook's parts, in MB",
+    Setting("upload_max_unpacked_mb", "300", "Upload: largest total uncompressed size of the workbook's parts, in MB "
+            "(as declared, and as they actually inflate); beyond it the file is treated as a decompression bomb",
             int),
-    Setting("upload_max_ratio", "100", "Upload: largest compression ratio (uncompressed ÷ compressed); "
-            "beyond it the file is treated as a decompression bomb", int),
     Setting("upload_max_rows", "200000", "Upload: most rows in one sheet", int),
     Setting("upload_max_columns", "200", "Upload: most columns in one sheet", int),
     Setting("parse_memory_mb", "2048", "Upload: memory limit of each worker process that reads a workbook (two "

@@ -13,7 +13,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import Connection, select
 
 from data_access.config import chains, regions
-from data_access.excel import SHEETS, Column
+from data_access.excel import OPTIONS_SHEET, SHEETS, Column
 from data_access.models import CHANNELS, CITY_REGION, ORIGINS, PROBLEM_STATUSES, STAGES, Tag
 from labels import COLUMN_HELP, TARGET_INDICATORS, TEMPLATE_EXAMPLE_PREFIX
 
@@ -41,14 +41,14 @@ def build_template(conn: Connection) -> bytes:
     }
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
-    lists = wb.create_sheet("选项")
+    lists = wb.create_sheet(OPTIONS_SHEET)
     ranges = {}
     for i, (name, values) in enumerate(choices.items(), 1):
         letter = get_column_letter(i)
         lists.cell(1, i, name)
         for j, value in enumerate(values, 2):
             lists.cell(j, i, value)
-        ranges[name] = f"选项!${letter}$2:${letter}${max(2, len(values) + 1)}"
+        ranges[name] = f"{OPTIONS_SHEET}!${letter}$2:${letter}${max(2, len(values) + 1)}"
     tags = ", ".join(conn.scalars(select(Tag.name)))
     for spec in SHEETS:
         ws = wb.create_sheet(spec.name, len(wb.sheetnames) - 1)

@@ -138,7 +138,8 @@ def overview_of(conn, period: Period, region: str | None) -> dict:
     return overview_figures(conn, period, Scope(region_id=region_id(conn, region)))
 
 
-def annotated(content: bytes, problems) -> bytes:
+def annotated(content: bytes, problems) -> tuple[bytes, bool]:
+    """The workbook with the problems marked (.xlsx), and whether it is a copy of what was read."""
     return annotate(content, problems)
 
 

@@ -36,9 +36,12 @@ def show_problems(problems, content: bytes, name: str):
                           for p in problems])
     st.dataframe(table, hide_index=True, width="stretch")
     if any(p.row for p in problems):
-        st.download_button("下载标注了错误的工作簿", data.annotated(content, problems),
-                           file_name=name.rsplit(".", 1)[0] + "_错误标注.xlsx", icon=":material/download:",
-                           mime=XLSX)
+        marked, copied = data.annotated(content, problems)
+        st.download_button("下载标注了错误的工作簿", marked, file_name=name.rsplit(".", 1)[0] + "_错误标注.xlsx",
+                           icon=":material/download:", mime=XLSX)
+        if copied:
+            st.caption("上传的文件不是普通的 .xlsx 工作簿(如 .xls、.ods):标注后的工作簿为 .xlsx 格式,"
+                       "只含系统读取的工作表及其数值。")
 
 
 def show_preview(result, before: dict):
@@ -96,7 +99,8 @@ with upload_tab:
     c1, c2, c3 = st.columns(3)
     year = c1.number_input("填报年份", min_value=2000, max_value=2100, value=last_month.year, step=1)
     month = c2.selectbox("填报月份", list(range(1, 13)), index=last_month.month - 1, format_func=lambda m: f"{m}月")
-    upload = st.file_uploader("上传 Excel 工作簿(.xlsx)", type=["xlsx"], key="upload_file")
+    upload = st.file_uploader("上传 Excel 工作簿(.xlsx、.xlsm、.xls、.xlsb、.ods 均可)",
+                              type=["xlsx", "xlsm", "xls", "xlsb", "ods"], key="upload_file")
     period = Period(int(year), int(month))
     choices = [CITY_REGION, *[r["name"] for r in cfg["regions"]]] if who.is_admin else list(who.regions)
     if upload is None:

@@ -59,7 +59,9 @@ def test_annotated_workbook_marks_each_bad_cell(sqlite_engine):
                                   ledger_row("A2", "东城区", 1, "2023-13-01")]})
     with pytest.raises(ImportRejected) as err:
         import_workbook(sqlite_engine, content, "x.xlsx", 2023, 5)
-    marked = openpyxl.load_workbook(io.BytesIO(annotate(content, err.value.problems)))
+    marked_bytes, copied = annotate(content, err.value.problems)
+    assert not copied
+    marked = openpyxl.load_workbook(io.BytesIO(marked_bytes))
     assert marked.sheetnames == ["错误清单", "项目台账"]
     listing = [[c.value for c in row] for row in marked["错误清单"].iter_rows(min_row=2)]
     assert listing == [
