@@ -246,7 +246,7 @@ def measure(kind: str, file: Path, regions: list[str], sqlite_path: str, pg_url:
     the import the workers fork from a process holding the earlier rows, and Linux counts those
     inherited pages in the child's ``ru_maxrss``.)"""
     content = file.read_bytes()
-    worker = subprocess.run([sys.executable, "-m", "data_access.upload_worker"], input=content,
+    worker = subprocess.run([sys.executable, "-m", "data_access.upload_worker", "xlsx", '"*"'], input=content,
                             capture_output=True, cwd=ROOT, preexec_fn=_fork_not_vfork)
     if worker.returncode != 0:
         raise RuntimeError(f"reader worker failed: {worker.stderr.decode(errors='replace')}")
