@@ -130,3 +130,27 @@ def test_admin_uploads_two_counties_as_preselected_then_a_correction_says_what_g
         assert overview(conn, period, Scope(region_id=region_id(conn, "临江区")))["signed_amount"] == \
             before["临江区"] + Decimal("3.5")
     engine.dispose()
+
+
+def test_an_xls_saved_by_wps_uploads_like_an_xlsx(demo_server, page):
+    """A county office's Excel 97–2003 file (.xls, WPS's default) through the page: checked,
+    previewed and committed like an .xlsx."""
+    from tests.formats import as_xls
+    period = Period(2018, 3)
+    engine = db.make_engine(demo_server.database_url)
+    with engine.connect() as conn:
+        before = overview(conn, period, Scope(region_id=region_id(conn, "临江区")))["signed_amount"]
+    xls = as_xls({"项目台账": [LEDGER_HEAD, ledger_row("E2E-XLS-1", "临江区", 5.67, dt.date(2018, 3, 9))]})
+    sign_in(page, f"{demo_server.url}/upload", "staff")
+    wait_idle(page)
+    choose_period(page, 2018, 3)
+    upload(page, "临江区台账.xls", xls)
+    page.get_by_text("预检通过(未写入)(2018年3月,临江区):新增项目1个").wait_for(timeout=30000)
+    wait_for_charts(page)
+    assert region_shown(page) == "临江区"
+    page.get_by_role("button", name="确认导入").click()
+    page.get_by_text("导入成功,批次").first.wait_for(timeout=30000)
+    with engine.connect() as conn:
+        assert overview(conn, period, Scope(region_id=region_id(conn, "临江区")))["signed_amount"] == \
+            before + Decimal("5.67")
+    engine.dispose()
