@@ -15,7 +15,7 @@ LABELS = ["read (read_workbook)", "validate (_Plan.check)", "write rows (_Plan.w
           "start-up: python cli.py batches", 'of which python -c "import cli"', "of which python -c pass",
           "peak memory, importing process", "peak memory, reader worker",
           "memory before the imports (baseline)", "python-calamine, all sheets to_python",
-          "openpyxl read_only iter_rows"]
+          "openpyxl read_only iter_rows", "read_workbook, .xlsx", "read_workbook, .xls", "read_workbook, .ods"]
 
 
 def test_import_bench_small_sqlite(tmp_path, capsys):
