@@ -131,9 +131,13 @@ class ImportResult:
         if self.unchanged:
             return self.headline()
         tail = "".join(f";{line}" for line in self.superseded_lines())
-        extra = f";已忽略未识别的列:{'、'.join(self.extra_columns)}" if self.extra_columns else ""
-        extra += f";已忽略工作表:{'、'.join(self.ignored_sheets)}" if self.ignored_sheets else ""
+        extra = "".join(f";{part}" for part in self.ignored())
         return self.headline() + tail + extra + "".join(f"\n提示:{n}" for n in self.notes)
+
+    def ignored(self) -> list[str]:
+        """What of the file was not read: unknown columns, sheets the import does not know."""
+        return ([f"已忽略未识别的列:{'、'.join(self.extra_columns)}"] if self.extra_columns else []) + \
+            ([f"已忽略工作表:{'、'.join(self.ignored_sheets)}"] if self.ignored_sheets else [])
 
     def headline(self) -> str:
         if self.unchanged:

@@ -5,10 +5,11 @@
 KIND is the format upload_guard.identify found in the bytes (xlsx, xlsb, xls, ods): the reader for
 it is chosen by that, not by guessing. SHEETS, a JSON list of sheet names, says which worksheets to
 read and in which order (``"*"``: every worksheet, in workbook order); ``null`` lists the
-workbook's worksheets instead (one frame: the pickled list of names). Each worksheet is written to stdout as soon as it is read, as one frame: its length
-(8 bytes, big endian), then the pickled tuple (name, row count, columns, merged ranges), where
-``columns`` holds the cells from A1 column by column (one tuple per column, each as long as the row
-count): the importer works a column at a time, and columns pickle and load faster than rows.
+workbook's worksheets instead (one frame: the pickled list of names). Each worksheet is written
+to stdout as soon as it is read, as one frame: its length (8 bytes, big endian), then the pickled
+tuple (name, row count, columns, merged ranges), where ``columns`` holds the cells from A1 column
+by column (one tuple per column, each as long as the row count): the importer works a column at a
+time, and columns pickle and load faster than rows.
 Sheets that are not worksheets (charts, macros, dialogs) are never read. Exit 3: the reader refused
 the file; a password-protected one says PasswordError on stderr.
 """

@@ -122,8 +122,9 @@ def with_macro_sheet(xlsx: bytes) -> bytes:
                                 b'com/office/2006/relationships/xlMacrosheet" Target="macrosheets/sheet1.xml"/>'
                                 b"</Relationships>")
         elif name == "xl/workbook.xml":
-            data = data.replace(b"<sheets>", '<sheets><sheet xmlns:r="http://schemas.openxmlformats.org/'
-                                'officeDocument/2006/relationships" name="宏1" sheetId="99" r:id="rIdMacro"/>'.encode(), 1)
+            sheet = ('<sheet xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+                     'name="宏1" sheetId="99" r:id="rIdMacro"/>')
+            data = data.replace(b"<sheets>", b"<sheets>" + sheet.encode(), 1)
         yield name, data
         if name == "xl/workbook.xml":
             yield "xl/macrosheets/sheet1.xml", MACRO_SHEET

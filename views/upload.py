@@ -47,6 +47,8 @@ def show_problems(problems, content: bytes, name: str):
 def show_preview(result, before: dict):
     after = result.inspected
     st.success(result.headline())
+    if result.ignored():
+        st.caption(";".join(result.ignored()))
     for superseded, line in zip(result.superseded, result.superseded_lines()):
         st.warning(f"本次上传将{line}。", icon=":material/swap_horiz:")
         for kind, rows in superseded.gone.items():
