@@ -356,16 +356,7 @@ class SheetReader:
         workers = [_Worker(self.content, self.kind, group, frames) for group in groups if group]
         try:
             formulas = _check_parts(self.package, wanted) if self.package is not None else {}
-            running = len(workers)
-            while running:
-                try:
-                    worker, payload = frames.get(timeout=max(0.0, deadline - time.monotonic()))
-                except queue.Empty:
-                    raise UploadRejected(MSG["file_timeout"]) from None
-                if payload is None:
-                    worker.finish(deadline)
-                    running -= 1
-                    continue
+            for payload in _payloads(workers, frames, deadline):
                 name, rows, columns, merged = pickle.loads(payload)
                 yield RawSheet(name, self.position[name], rows, columns, merged, formulas.get(name, set()))
         finally:
@@ -373,22 +364,30 @@ class SheetReader:
                 worker.stop()
 
 
+def _payloads(workers: list[_Worker], frames: queue.Queue, deadline: float) -> Iterator[bytes]:
+    """The frames the workers write, as they come, until every worker has ended well; UploadRejected
+    when one failed or the time is up."""
+    running = len(workers)
+    while running:
+        try:
+            worker, payload = frames.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            raise UploadRejected(MSG["file_timeout"]) from None
+        if payload is None:
+            worker.finish(deadline)
+            running -= 1
+            continue
+        yield payload
+
+
 def _list_sheets(content: bytes, kind: str) -> list[str]:
     """The worksheet names of an .xls, .xlsb or .ods, listed by a worker (with the same limits)."""
     frames: queue.Queue = queue.Queue()
     worker = _Worker(content, kind, None, frames)
-    deadline = time.monotonic() + settings.get("parse_timeout_seconds")
     try:
-        names = None
-        while True:
-            try:
-                _, payload = frames.get(timeout=max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
-                raise UploadRejected(MSG["file_timeout"]) from None
-            if payload is None:
-                worker.finish(deadline)
-                return names or []
-            names = pickle.loads(payload)
+        names = [pickle.loads(p) for p in _payloads([worker], frames,
+                                                      time.monotonic() + settings.get("parse_timeout_seconds"))]
+        return names[0] if names else []
     finally:
         worker.stop()
 

@@ -81,3 +81,24 @@ def sqlite_engine(tmp_path, request):
     eng = make_test_engine("sqlite", tmp_path, request)
     yield eng
     eng.dispose()
+
+
+@pytest.fixture
+def cli_on(monkeypatch, capsys):
+    """``cli_on(engine)``: a function running ``python cli.py ARGS`` in this process on ``engine``'s
+    database, returning (exit code, stdout, stderr); ``stdin=`` gives the command its input."""
+    import io
+
+    import cli
+
+    def on(engine):
+        monkeypatch.setenv("ZSDASH_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+
+        def run(*args, stdin: str | None = None):
+            if stdin is not None:
+                monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+            code = cli.main([str(a) for a in args])
+            out = capsys.readouterr()
+            return code, out.out, out.err
+        return run
+    return on

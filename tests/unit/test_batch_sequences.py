@@ -21,7 +21,6 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-import cli
 from data_access.batches import ImportRejected, list_batches, rollback_batch
 from data_access.importer import import_workbook
 from data_access.models import AnnualTarget, ImportBatch, Project, ResidentActivity
@@ -90,14 +89,8 @@ CITY_FILE = workbook({"项目台账": [LEDGER_HEAD, *(r for c in COUNTIES for r 
 
 
 @pytest.fixture
-def run_cli(gg, monkeypatch, capsys):
-    monkeypatch.setenv("ZSDASH_DATABASE_URL", gg.url.render_as_string(hide_password=False))
-
-    def run(*args):
-        code = cli.main([str(a) for a in args])
-        out = capsys.readouterr()
-        return code, out.out, out.err
-    return run
+def run_cli(gg, cli_on):
+    return cli_on(gg)
 
 
 # ---------------------------------------------------------------------------------------------

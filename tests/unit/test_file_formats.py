@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-import cli
 from data_access.importer import ImportRejected, import_workbook
 from labels import MSG
 from metrics.figures import overview
@@ -61,14 +60,8 @@ def east(engine):
 
 
 @pytest.fixture
-def run_cli(east, monkeypatch, capsys):
-    monkeypatch.setenv("ZSDASH_DATABASE_URL", east.url.render_as_string(hide_password=False))
-
-    def run(*args):
-        code = cli.main([str(a) for a in args])
-        out = capsys.readouterr()
-        return code, out.out, out.err
-    return run
+def run_cli(east, cli_on):
+    return cli_on(east)
 
 
 def figures(engine) -> tuple:

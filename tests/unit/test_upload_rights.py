@@ -1,12 +1,10 @@
 """Uploads as an account: staff of 东城区 cannot write 西城区 rows (importer and `cli.py import --as`),
 targets are for admins, leaders do not upload; a refused upload writes nothing at all."""
 import datetime as dt
-import io
 
 import pytest
 from sqlalchemy import func, select
 
-import cli
 from data_access import accounts, audit
 from data_access.importer import ImportRejected, import_workbook
 from data_access.models import AnnualTarget, AuditLog, Funds, ImportBatch, ImportFile, Project, Region
@@ -101,16 +99,8 @@ def test_leaders_do_not_upload(city):
 
 
 @pytest.fixture
-def run_cli(city, monkeypatch, capsys, tmp_path):
-    monkeypatch.setenv("ZSDASH_DATABASE_URL", city.url.render_as_string(hide_password=False))
-
-    def run(*args, stdin: str | None = None):
-        if stdin is not None:
-            monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-        code = cli.main([str(a) for a in args])
-        out = capsys.readouterr()
-        return code, out.out, out.err
-    return run
+def run_cli(city, cli_on):
+    return cli_on(city)
 
 
 def test_cli_import_as_staff_refuses_another_region_and_writes_nothing(city, run_cli, tmp_path):
