@@ -256,17 +256,10 @@ def measure(kind: str, file: Path, regions: list[str], sqlite_path: str, pg_url:
     from sqlalchemy import func, select
 
     import data_access.importer as importer
-    from bench.bench import fresh_engine
-    from data_access import db
-    from data_access.config import add_region
     from data_access.models import Funds, Project
 
-    engine = fresh_engine(kind, SimpleNamespace(sqlite_path=sqlite_path, pg_url=pg_url))
+    engine = prepared_engine(kind, regions, sqlite_path, pg_url)
     try:
-        with engine.begin() as conn:
-            for name in regions:
-                add_region(conn, name)
-            db.bump_data_version(conn)
 
         phases: dict[str, float] = defaultdict(float)
 
@@ -332,6 +325,21 @@ def measure(kind: str, file: Path, regions: list[str], sqlite_path: str, pg_url:
         engine.dispose()
 
 
+def prepared_engine(kind: str, regions: list[str], sqlite_path: str, pg_url: str):
+    """A fresh, migrated ``kind`` database with the counties added, as an administrator prepares one
+    before the first upload."""
+    from bench.bench import fresh_engine
+    from data_access import db
+    from data_access.config import add_region
+
+    engine = fresh_engine(kind, SimpleNamespace(sqlite_path=sqlite_path, pg_url=pg_url))
+    with engine.begin() as conn:
+        for name in regions:
+            add_region(conn, name)
+        db.bump_data_version(conn)
+    return engine
+
+
 def measure_cli(kind: str, file: Path, regions: list[str], sqlite_path: str, pg_url: str, runs: int) -> dict:
     """``python cli.py import`` of ``file`` on a fresh ``kind`` database, then the command line's
     start-up on that database (``CLI_COMMANDS``, each best of ``runs``); wall clock in seconds, every
@@ -341,17 +349,10 @@ def measure_cli(kind: str, file: Path, regions: list[str], sqlite_path: str, pg_
     the first upload; the start-up is timed after the import, on a database holding one batch."""
     from sqlalchemy import func, select
 
-    from bench.bench import fresh_engine
-    from data_access import db
-    from data_access.config import add_region
     from data_access.models import Funds, Project
 
-    engine = fresh_engine(kind, SimpleNamespace(sqlite_path=sqlite_path, pg_url=pg_url))
+    engine = prepared_engine(kind, regions, sqlite_path, pg_url)
     try:
-        with engine.begin() as conn:
-            for name in regions:
-                add_region(conn, name)
-            db.bump_data_version(conn)
         env = os.environ | {"ZSDASH_DATABASE_URL": engine.url.render_as_string(hide_password=False)}
 
         def run(key: str) -> float:
