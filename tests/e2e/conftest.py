@@ -135,13 +135,17 @@ def wait_idle(page) -> None:
 
 
 def choose_period(page, year: int, month: int) -> None:
-    """Set 数据上报's 填报年份 and 填报月份, waiting for each run."""
+    """Set 数据上报's 填报年份 and 填报月份, waiting for each run, and check that both stuck (a rerun
+    that had not started yet when the next control was used must not lose either)."""
+    from playwright.sync_api import expect
     page.get_by_label("填报年份").fill(str(year))
     page.get_by_label("填报年份").press("Enter")
     wait_idle(page)
     page.get_by_role("combobox", name="填报月份").click()
     page.get_by_role("option", name=f"{month}月", exact=True).click()
     wait_idle(page)
+    expect(page.get_by_label("填报年份")).to_have_value(str(year), timeout=30000)
+    expect(page.get_by_role("combobox", name="填报月份")).to_have_value(f"{month}月", timeout=30000)
 
 
 def wait_for_app(page) -> None:
