@@ -5,13 +5,14 @@ import argparse
 import getpass
 import json
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 from data_access import accounts, audit, db
 from data_access.batches import kinds_text, list_batches, rollback_batch
-from data_access.config import ConfigError, add_chain, add_region, region_id
+from data_access.config import ConfigError, add_chain, add_region, chain_id, region_id
 from data_access.importer import ImportRejected, import_workbook
-from data_access.models import CITY_REGION
+from data_access.models import CITY_REGION, ORIGINS
 from data_access.periods import has_projects
 from labels import ACCOUNT_MSG, AUDIT_ACTIONS, BATCH_STATUS, ROLE_LABELS
 from metrics.briefing import briefing
@@ -168,6 +169,23 @@ def cmd_audit(args) -> int:
     return 0
 
 
+def _yi(text: str) -> Decimal:
+    """An amount in 亿元 given on the command line (0.05 = 500万元)."""
+    try:
+        value = Decimal(text)
+    except ArithmeticError:
+        raise argparse.ArgumentTypeError(f"“{text}”不是金额(亿元),如 0.05") from None
+    if not value.is_finite() or value < 0:
+        raise argparse.ArgumentTypeError(f"“{text}”不是金额(亿元),如 0.05")
+    return value
+
+
+def _scope(conn, args) -> Scope:
+    """The briefing's scope from its options: the same Scope as the pages' filters."""
+    return Scope(region_id=region_id(conn, args.region), chain_id=chain_id(conn, args.chain),
+                 min_amount=args.min_amount, origin=args.origin, manufacturing_only=args.manufacturing)
+
+
 def cmd_briefing(args) -> int:
     period = Period.parse(args.period)
     if args.format in ("docx", "png"):
@@ -177,7 +195,7 @@ def cmd_briefing(args) -> int:
         from reports.content import gather
         from reports.images import FontMissing
         with _engine().connect() as conn:
-            scope = Scope(region_id=region_id(conn, args.region))
+            scope = _scope(conn, args)
             content = gather(conn, period, scope, args.region or CITY_REGION, with_counties=args.format == "docx")
         try:
             if args.format == "docx":
@@ -192,7 +210,7 @@ def cmd_briefing(args) -> int:
         print(f"已生成 {args.out}")
         return 0
     with _engine().connect() as conn:
-        data = rounded(briefing(conn, period, Scope(region_id=region_id(conn, args.region))))
+        data = rounded(briefing(conn, period, _scope(conn, args)))
     if args.format == "json":
         out = json.dumps(data, ensure_ascii=False, indent=2)
     else:
@@ -253,6 +271,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--region")
     s.add_argument("--format", choices=["text", "json", "docx", "png"], default="text")
     s.add_argument("--out")
+    s.add_argument("--chain", help="只统计一个产业链")
+    s.add_argument("--min-amount", type=_yi, help="只统计合同投资额不低于此数(亿元)的项目,如 0.05 即500万元")
+    s.add_argument("--origin", choices=list(ORIGINS), help="只统计该投资来源的项目")
+    s.add_argument("--manufacturing", action="store_true", help="只统计制造业项目")
     s.set_defaults(func=cmd_briefing)
     return p
 

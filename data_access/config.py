@@ -217,3 +217,14 @@ def region_id(conn: Connection, name: str | None) -> int | None:
     if rid is None:
         raise ConfigError(f"县区“{name}”不存在")
     return rid
+
+
+def chain_id(conn: Connection, name: str | None) -> int | None:
+    """The id of industry chain ``name`` (or alias); None for None. Raises ConfigError if unknown."""
+    if name is None:
+        return None
+    cid = conn.scalar(select(Chain.id).where(Chain.name == name)) or \
+        conn.scalar(select(ChainAlias.chain_id).where(ChainAlias.alias == name))
+    if cid is None:
+        raise ConfigError(f"产业链“{name}”不存在")
+    return cid

@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from metrics.figures import overview
 from metrics.period import Period, Scope
+from metrics.resident import problems_in_window
 
 
 def _q(value) -> Decimal:
@@ -60,25 +61,70 @@ def _completion(completion, time_progress) -> str:
     return text
 
 
+def scope_words(scope: dict) -> str:
+    """How the paragraph names a scope narrower than all projects: origin, minimum amount, chain,
+    manufacturing — "省外500万元以上", "亿元以上", "木材加工产业链制造业"."""
+    words = scope["origin"] or ""
+    amount = scope["min_amount"]
+    if amount is not None:
+        amount = Decimal(amount)
+        if amount >= 1:
+            words += ("" if amount == 1 else f"{amount.normalize():f}") + "亿元以上"
+        else:
+            words += f"{(amount * 10000).normalize():f}万元以上"
+    if scope["chain"]:
+        words += f"{scope['chain']}产业链"
+    if scope["manufacturing_only"]:
+        words += "制造业"
+    return words
+
+
+def _whole(region: str) -> str:
+    """全市, or 全区 / 全县 for a district or county (by the last character of its name)."""
+    return region if region == "全市" else f"全{region[-1]}"
+
+
+def _scoped_head(f: dict, period: Period) -> str:
+    """The seeds' scoped sentence: the scope's count, amount and funds with their share of the whole."""
+    text = (f"{span(period)},{f['region']}新签约{scope_words(f['scope'])}项目{f['signed_count']}个、"
+            f"合同投资额{_n(f['signed_amount'])}亿元、到位资金{_n(f['funds_in_place'])}亿元")
+    shares = [f["share_of_total"][k] for k in ("signed_count_pct", "signed_amount_pct", "funds_in_place_pct")]
+    if all(v is not None for v in shares):
+        text += f",占{_whole(f['region'])}比重分别为{_n(shares[0])}%、{_n(shares[1])}%和{_n(shares[2])}%"
+    text += _change(f["signed_amount_yoy_pct"]) + "。"
+    if f["projects_over_10yi_count"] and (f["scope"]["min_amount"] is None or f["scope"]["min_amount"] < 10):
+        text += (f"其中10亿元以上项目{f['projects_over_10yi_count']}个,合同投资额{_n(f['projects_over_10yi_amount'])}"
+                 f"亿元,到位资金{_n(f['projects_over_10yi_funds'])}亿元。")
+    return text
+
+
 def briefing_text(f: dict, period: Period) -> str:
-    """The paragraph for one overview figure set ``f`` (as returned by metrics.figures.overview)."""
+    """The paragraph for one overview figure set ``f`` (as returned by metrics.figures.overview,
+    with ``problems`` when known); a scoped set (``share_of_total`` given) opens with its scope and
+    share of the whole, as the seeds do."""
     tp = f["time_progress_pct"]
-    parts = [f"{span(period)},{f['region']}新签约项目{f['signed_count']}个,合同投资额{_n(f['signed_amount'])}亿元"
-             + _completion(f["signed_amount_completion_pct"], tp) + _change(f["signed_amount_yoy_pct"]) + "。"]
+    scoped = f.get("share_of_total") is not None
+    if scoped:
+        parts = [_scoped_head(f, period)]
+    else:
+        parts = [f"{span(period)},{f['region']}新签约项目{f['signed_count']}个,合同投资额{_n(f['signed_amount'])}亿元"
+                 + _completion(f["signed_amount_completion_pct"], tp) + _change(f["signed_amount_yoy_pct"]) + "。"]
     if f["signed_count"]:
         share = f",占合同总投资额的{_n(f['manufacturing_share_pct'])}%" if f["manufacturing_share_pct"] is not None \
             else ""
-        parts.append(f"其中新引进制造业项目{f['manufacturing_count']}个,合同投资额{_n(f['manufacturing_amount'])}亿元"
-                     + share + _diff(f["manufacturing_share_diff_pp"]) + "。")
+        if not (f.get("scope") or {}).get("manufacturing_only"):
+            parts.append(f"其中新引进制造业项目{f['manufacturing_count']}个,合同投资额{_n(f['manufacturing_amount'])}亿元"
+                         + share + _diff(f["manufacturing_share_diff_pp"]) + "。")
         parts.append(f"开工项目{f['started_count']}个,开工率{_n(f['start_rate_pct'])}%"
                      + (f";投产项目{f['production_count']}个" if f["production_count"] else "") + "。")
-    funds = f"到位资金{_n(f['funds_in_place'])}亿元" + _completion(f["funds_completion_pct"], tp) \
-        + _change(f["funds_yoy_pct"])
-    if f["funds_arrival_rate_pct"] is not None:
-        funds += f",资金到位率{_n(f['funds_arrival_rate_pct'])}%"
-    parts.append(funds + "。")
+    if not scoped:
+        funds = f"到位资金{_n(f['funds_in_place'])}亿元" + _completion(f["funds_completion_pct"], tp) \
+            + _change(f["funds_yoy_pct"])
+        if f["funds_arrival_rate_pct"] is not None:
+            funds += f",资金到位率{_n(f['funds_arrival_rate_pct'])}%"
+        parts.append(funds + "。")
     big = []
-    if f["projects_over_10yi_count"]:
+    if f["projects_over_10yi_count"] and not scoped:
         big.append(f"10亿元以上项目{f['projects_over_10yi_count']}个,合同投资额{_n(f['projects_over_10yi_amount'])}亿元")
     if f["top500_projects"]:
         big.append(f"500强企业投资项目{f['top500_projects']}个")
@@ -97,10 +143,17 @@ def briefing_text(f: dict, period: Period) -> str:
         if r["completion_pct"] is not None:
             text += f",完成驻点签约目标的{_n(r['completion_pct'])}%"
         parts.append(text + "。")
+    problems = f.get("problems")
+    if problems and problems["total"]:
+        text = f"收集企业反映问题{problems['total']}个,已办结{problems['closed']}个"
+        text += f",正在办理{problems['in_progress']}个" if problems["in_progress"] else ""
+        text += f",待办{problems['pending']}个" if problems["pending"] else ""
+        parts.append(text + "。")
     return "".join(parts)
 
 
 def briefing(conn, period: Period, scope: Scope = Scope()) -> dict:
-    """The overview figures with the paragraph under ``text`` (unrounded; see figures.rounded)."""
-    f = overview(conn, period, scope)
+    """The overview figures, the 企业诉求 of the window (``problems``) and the paragraph under
+    ``text`` (unrounded; see figures.rounded)."""
+    f = overview(conn, period, scope) | {"problems": problems_in_window(conn, period, scope.region_id)}
     return f | {"text": briefing_text(f, period)}

@@ -5,11 +5,12 @@ JSON. None means "undefined" (no target, last year 0 or missing, divide by zero)
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import Connection, func, select
 
-from data_access.models import CITY_REGION, AnnualTarget, Region, ResidentActivity
+from data_access.models import CITY_REGION, AnnualTarget, Chain, Region, ResidentActivity
 from labels import TARGET_INDICATORS
 from metrics.measures import measures, money, new_enterprises
 from metrics.period import Period, Scope
@@ -112,6 +113,34 @@ def derive(cur: dict, last: dict | None, tgt: dict) -> dict:
     }
 
 
+TEN_YI = Decimal(10)
+
+
+def share_of_total(conn: Connection, period: Period, scope: Scope, cur: dict) -> dict | None:
+    """占全市比重 (SPEC §4): the scope's signed_count, signed_amount and funds_in_place (``cur``, its
+    base measures) as percentages of the same over all projects of the scope's region; None for a
+    query over all projects."""
+    if scope.is_whole_region:
+        return None
+    whole = measures(conn, period, Scope(region_id=scope.region_id))[None]
+    return {f"{name}_pct": pct(cur[name], whole[name]) for name in ("signed_count", "signed_amount", "funds_in_place")}
+
+
+def projects_over_10yi_funds(conn: Connection, period: Period, scope: Scope) -> Decimal:
+    """10亿元项目到位资金 (SPEC §4): funds in place for months 1…M of year Y of the scope's projects
+    whose contract amount is 10亿 or more, whenever they were signed (续建 included)."""
+    floor = max(scope.min_amount or TEN_YI, TEN_YI)
+    return measures(conn, period, replace(scope, min_amount=floor))[None]["funds_in_place"]
+
+
+def scope_of(conn: Connection, scope: Scope, region_name: str) -> dict:
+    """The scope as the CLI's JSON names it: region, chain (names), min_amount (亿元), origin,
+    manufacturing_only."""
+    chain = conn.scalar(select(Chain.name).where(Chain.id == scope.chain_id)) if scope.chain_id is not None else None
+    return {"region": region_name, "chain": chain, "min_amount": scope.min_amount, "origin": scope.origin,
+            "manufacturing_only": scope.manufacturing_only}
+
+
 def overview(conn: Connection, period: Period, scope: Scope = Scope()) -> dict:
     """Every 总览 figure of SPEC §4 for one period and scope (the CLI's JSON before rounding)."""
     cur = measures(conn, period, scope)[None]
@@ -119,8 +148,11 @@ def overview(conn: Connection, period: Period, scope: Scope = Scope()) -> dict:
     tgt = targets(conn, period.year, scope.region_id) if scope.is_whole_region else {}
     region_name = (conn.scalar(select(Region.name).where(Region.id == scope.region_id))
                    if scope.region_id is not None else CITY_REGION)
-    out = {"period": str(period), "region": region_name, "time_progress_pct": period.time_progress_pct}
+    out = {"period": str(period), "region": region_name, "time_progress_pct": period.time_progress_pct,
+           "scope": scope_of(conn, scope, region_name)}
     out |= derive(cur, last, tgt)
+    out["share_of_total"] = share_of_total(conn, period, scope, cur)
+    out["projects_over_10yi_funds"] = projects_over_10yi_funds(conn, period, scope)
     out["top500_enterprises_new"] = new_enterprises(conn, period, scope, "is_top500")
     out["little_giant_enterprises_new"] = new_enterprises(conn, period, scope, "is_little_giant")
     activity = resident_activity(conn, period, scope.region_id)

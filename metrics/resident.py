@@ -180,3 +180,21 @@ def problem_summary(conn: Connection, as_of: dt.date, region_id: int | None) -> 
     return {"as_of": as_of, "raised": raised, "by_status": by_status,
             "closed_rate_pct": pct(by_status[CLOSED], raised), "by_unit": by_unit, "age_bands": age_bands,
             "open": open_rows}
+
+
+def problems_in_window(conn: Connection, period: Period, region_id: int | None) -> dict:
+    """企业诉求 raised in the window of ``period`` (SPEC §4; region None = the whole city): ``total``,
+    ``projects`` (distinct projects named), ``closed`` (已办结 by the window's end), ``in_progress``
+    (办理中 then) and ``pending`` (the rest)."""
+    status = _status_at(period.end)
+    where = [EP.raised_on.between(period.start, period.end)]
+    if region_id is not None:
+        where.append(_region_of_problem() == region_id)
+    row = conn.execute(select(
+        func.count().label("total"), func.count(func.distinct(EP.project_id)).label("projects"),
+        func.sum(case((status == CLOSED, 1), else_=0)).label("closed"),
+        func.sum(case((status == "办理中", 1), else_=0)).label("in_progress"),
+    ).select_from(_problems_from()).where(*where)).mappings().one()
+    total, closed, in_progress = int(row["total"]), int(row["closed"] or 0), int(row["in_progress"] or 0)
+    return {"total": total, "projects": int(row["projects"]), "closed": closed, "in_progress": in_progress,
+            "pending": total - closed - in_progress}

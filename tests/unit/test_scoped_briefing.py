@@ -1,0 +1,113 @@
+"""A scoped briefing as the seeds write one (SPEC §4 share_of_total, projects_over_10yi_funds,
+problems; §7 briefing --min-amount/--origin/--chain/--manufacturing): a Pingba-like district,
+2018 1-11月, scope 省外 + 500万元以上, through ``cli.py briefing`` on both engines.
+
+    平坝区   signed      origin  合同投资额  制造业  started      2018 funds
+    PB0     2017-06-01  省外     8.00      是                   Mar 0.80 (续建: funds count, project not)
+    PB1     2018-03-01  省外     3.00      是      2018-04-01   May 1.20
+    PB2     2018-05-10  省外     0.05      否      2018-06-01        (exactly 500万: counts)
+    PB3     2018-06-01  省外     0.04      是                        (under 500万: not in scope)
+    PB4     2018-07-01  省内     2.00      是                   Aug 0.50 (省内: not in scope)
+    PB5     2018-08-15  省外    12.00      是      2018-09-01   Sep 4.00, Dec 1.00 (Dec after the window)
+    PB6     2018-12-05  省外     1.00      是                        (after the window)
+    西秀区 XX1 2018-04-01 省外 5.00, Jun funds 2.00: another district.
+    Problems of 平坝区 raised 2018: Feb (PB1, 已办结 Mar 1), Jun (PB1, 办理中), Oct (no project, 待办);
+    Dec 2018 (after the window) and one of 西秀区 do not count.
+
+Scope: signed PB1, PB2, PB5 = 3, 3.00 + 0.05 + 12.00 = 15.05亿; funds 1.20 + 4.00 + 0.80 = 6.00亿.
+All of 平坝区: 5 signed (PB1-PB5), 17.09亿; funds 6.50亿. Shares 3/5 = 60.00%, 15.05/17.09 = 88.06%,
+6.00/6.50 = 92.31%. 2017 1-11月 in scope: PB0, 8.00亿 → 同比 (15.05 − 8) ÷ 8 = 88.125% → 88.13%.
+≥10亿: PB5, 12.00亿, funds 4.00亿 (PB0's 8.00 is under 10). 制造业 PB1 + PB5 = 15.00亿 = 99.67%.
+Started 3 of 3. Problems: 3 raised, 1 project named, 1 closed, 1 in progress, 1 pending.
+"""
+import datetime as dt
+import json
+
+import pytest
+from sqlalchemy import insert
+
+from data_access.models import EnterpriseProblem
+from tests.builders import funds, project, region, summarise
+
+D = dt.date
+TEXT = ("2018年1-11月,平坝区新签约省外500万元以上项目3个、合同投资额15.05亿元、到位资金6.00亿元,"
+        "占全区比重分别为60.00%、88.06%和92.31%,比去年同期增长88.13%。"
+        "其中10亿元以上项目1个,合同投资额12.00亿元,到位资金4.00亿元。"
+        "其中新引进制造业项目2个,合同投资额15.00亿元,占合同总投资额的99.67%。"
+        "开工项目3个,开工率100.00%。"
+        "收集企业反映问题3个,已办结1个,正在办理1个,待办1个。")
+
+
+@pytest.fixture
+def pingba(engine):
+    with engine.begin() as conn:
+        pb, xx = region(conn, "平坝区"), region(conn, "西秀区")
+        pb0 = project(conn, pb, "8.00", D(2017, 6, 1), manufacturing=True)
+        funds(conn, pb0, 2018, 3, "0.80")
+        pb1 = project(conn, pb, "3.00", D(2018, 3, 1), stage="开工", start=D(2018, 4, 1), manufacturing=True)
+        funds(conn, pb1, 2018, 5, "1.20")
+        project(conn, pb, "0.05", D(2018, 5, 10), stage="开工", start=D(2018, 6, 1))
+        project(conn, pb, "0.04", D(2018, 6, 1), manufacturing=True)
+        funds(conn, project(conn, pb, "2.00", D(2018, 7, 1), manufacturing=True, origin="省内"), 2018, 8, "0.50")
+        pb5 = project(conn, pb, "12.00", D(2018, 8, 15), stage="开工", start=D(2018, 9, 1), manufacturing=True)
+        funds(conn, pb5, 2018, 9, "4.00")
+        funds(conn, pb5, 2018, 12, "1.00")
+        project(conn, pb, "1.00", D(2018, 12, 5), manufacturing=True)
+        funds(conn, project(conn, xx, "5.00", D(2018, 4, 1), manufacturing=True), 2018, 6, "2.00")
+        for enterprise, pid, rid, raised, status, closed in (
+                ("甲公司", pb1, pb, D(2018, 2, 1), "已办结", D(2018, 3, 1)),
+                ("甲公司", pb1, pb, D(2018, 6, 1), "办理中", None),
+                ("乙公司", None, pb, D(2018, 10, 1), "待办", None), ("丙公司", None, pb, D(2018, 12, 1), "待办", None),
+                ("丁公司", None, xx, D(2018, 5, 1), "待办", None)):
+            conn.execute(insert(EnterpriseProblem).values(
+                enterprise=enterprise, project_id=pid, region_id=rid, description=f"{enterprise}{raised}",
+                raised_on=raised, status=status, closed_on=closed))
+        summarise(conn)
+    return engine
+
+
+def test_scoped_briefing_names_its_scope_and_share(pingba, cli_on):
+    run = cli_on(pingba)
+    args = ("briefing", "--period", "2018-11", "--region", "平坝区", "--origin", "省外", "--min-amount", "0.05")
+    code, out, err = run(*args, "--format", "json")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert data["scope"] == {"region": "平坝区", "chain": None, "min_amount": 0.05, "origin": "省外",
+                             "manufacturing_only": False}
+    assert (data["signed_count"], data["signed_amount"], data["funds_in_place"]) == (3, 15.05, 6.0)
+    assert data["share_of_total"] == {"signed_count_pct": 60.0, "signed_amount_pct": 88.06, "funds_in_place_pct": 92.31}
+    assert (data["projects_over_10yi_count"], data["projects_over_10yi_amount"], data["projects_over_10yi_funds"]) == \
+        (1, 12.0, 4.0)
+    assert data["problems"] == {"total": 3, "projects": 1, "closed": 1, "in_progress": 1, "pending": 1}
+    assert data["signed_amount_target"] is None  # targets are for whole regions
+    assert data["text"] == TEXT
+    code, out, _ = run(*args)
+    assert (code, out.strip()) == (0, TEXT)
+
+
+def test_an_unscoped_briefing_has_no_share(pingba, cli_on):
+    code, out, _ = cli_on(pingba)("briefing", "--period", "2018-11", "--region", "平坝区", "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and data["share_of_total"] is None
+    # all of 平坝区: PB5's 4.00 (PB0 8.00亿 is under 10亿)
+    assert (data["signed_count"], data["signed_amount"], data["projects_over_10yi_funds"]) == (5, 17.09, 4.0)
+    assert data["text"].startswith("2018年1-11月,平坝区新签约项目5个,合同投资额17.09亿元,")
+
+
+@pytest.mark.parametrize(("option", "words"), [
+    (("--min-amount", "1"), "亿元以上"), (("--min-amount", "10"), "10亿元以上"),
+    (("--min-amount", "0.05"), "500万元以上"), (("--chain", "木材加工"), "木材加工产业链"),
+    (("--manufacturing",), "制造业")])
+def test_each_scope_is_named(pingba, cli_on, option, words):
+    code, out, _ = cli_on(pingba)("briefing", "--period", "2018-11", "--region", "平坝区", *option)
+    assert code == 0 and out.startswith(f"2018年1-11月,平坝区新签约{words}项目")
+
+
+def test_a_bad_amount_or_chain_is_refused(pingba, cli_on, capsys):
+    run = cli_on(pingba)
+    with pytest.raises(SystemExit) as exited:
+        run("briefing", "--period", "2018-11", "--min-amount", "五百万")
+    assert exited.value.code == 2 and "“五百万”不是金额(亿元),如 0.05" in capsys.readouterr().err
+    code, _, err = run("briefing", "--period", "2018-11", "--chain", "造船")
+    assert (code, err.strip()) == (1, "产业链“造船”不存在")
+
