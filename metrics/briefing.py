@@ -79,7 +79,7 @@ def scope_words(scope: dict) -> str:
     return words
 
 
-def _whole(region: str) -> str:
+def whole_name(region: str) -> str:
     """全市, or 全区 / 全县 for a district or county (by the last character of its name)."""
     return region if region == "全市" else f"全{region[-1]}"
 
@@ -90,7 +90,7 @@ def _scoped_head(f: dict, period: Period) -> str:
             f"合同投资额{_n(f['signed_amount'])}亿元、到位资金{_n(f['funds_in_place'])}亿元")
     shares = [f["share_of_total"][k] for k in ("signed_count_pct", "signed_amount_pct", "funds_in_place_pct")]
     if all(v is not None for v in shares):
-        text += f",占{_whole(f['region'])}比重分别为{_n(shares[0])}%、{_n(shares[1])}%和{_n(shares[2])}%"
+        text += f",占{whole_name(f['region'])}比重分别为{_n(shares[0])}%、{_n(shares[1])}%和{_n(shares[2])}%"
     text += _change(f["signed_amount_yoy_pct"]) + "。"
     if f["projects_over_10yi_count"] and (f["scope"]["min_amount"] is None or f["scope"]["min_amount"] < 10):
         text += (f"其中10亿元以上项目{f['projects_over_10yi_count']}个,合同投资额{_n(f['projects_over_10yi_amount'])}"

@@ -3,6 +3,7 @@ drill-down, the briefing paragraph."""
 import streamlit as st
 
 from labels import METRIC_LABELS
+from metrics.briefing import whole_name
 from reports.charts import region_frame, trend_chart
 from reports.content import progress_status
 from ui import auth, charts, data, first_paint
@@ -21,10 +22,15 @@ st.title(f"招商引资总览 · {f.region}")
 st.caption(f"{f.breadcrumb} · 序时进度 {fmt.percent(tp)}")
 
 
-def progress_card(label: str, value: str, yoy, completion, target, unit: str) -> Kpi:
+shares = o["share_of_total"]  # a scope narrower than all projects: its share of the whole
+
+
+def progress_card(label: str, value: str, yoy, completion, target, unit: str, share_key: str) -> Kpi:
     """A figure against its annual target: year-on-year change, target and completion, and the gap to
-    序时进度 (蓝 on or ahead, 红 behind)."""
+    序时进度 (蓝 on or ahead, 红 behind); under a scope (no targets apply), its share of the whole."""
     yoy_line = change_line("同比", yoy, absent="无上年同期数据")
+    if shares is not None:
+        return Kpi(label, value, (yoy_line, (f"占{whole_name(o['region'])}比重 {fmt.percent(shares[share_key])}", "")))
     if completion is None:
         return Kpi(label, value, (yoy_line, ("无年度目标", "muted")))
     goal = fmt.two(target) if unit == "亿元" else f"{int(target):,}"
@@ -39,11 +45,11 @@ share_lines = (change_line("较年度目标", diff, " 个百分点", absent="无
                (f"制造业项目 {o['manufacturing_count']} 个 · {fmt.amount(o['manufacturing_amount'])}", ""))
 big = [
     progress_card("新签约项目", fmt.count(o["signed_count"]), o["signed_count_yoy_pct"],
-                  o["signed_count_completion_pct"], o["signed_count_target"], "个"),
+                  o["signed_count_completion_pct"], o["signed_count_target"], "个", "signed_count_pct"),
     progress_card("合同投资额", fmt.amount(o["signed_amount"]), o["signed_amount_yoy_pct"],
-                  o["signed_amount_completion_pct"], o["signed_amount_target"], "亿元"),
+                  o["signed_amount_completion_pct"], o["signed_amount_target"], "亿元", "signed_amount_pct"),
     progress_card("到位资金", fmt.amount(o["funds_in_place"]), o["funds_yoy_pct"], o["funds_completion_pct"],
-                  o["funds_target"], "亿元"),
+                  o["funds_target"], "亿元", "funds_in_place_pct"),
     Kpi("制造业占比", fmt.percent(o["manufacturing_share_pct"]), share_lines,
         None if diff is None else ("behind" if diff < 0 else "ahead")),
 ]

@@ -72,6 +72,25 @@ def test_figures_of_a_small_city(engine, app):
     assert any("暂无签约项目" in i.value for i in at.info)
 
 
+def test_a_scope_shows_its_share_of_the_whole(engine, app):
+    """B1 3.00亿 (funds 0.30) and B2 0.50亿 (funds 0.20), both 2023: ≥1亿 is B1 alone — 1 of 2 projects
+    (50.00%), 3.00 of 3.50亿 (85.71%), 0.30 of 0.50亿 of funds (60.00%)."""
+    with engine.begin() as conn:
+        region(conn, "东城区")
+    content = workbook({"项目台账": [LEDGER_HEAD, ledger_row("B1", "东城区", 3, D(2023, 3, 5), funds=0.3),
+                                  ledger_row("B2", "东城区", 0.5, D(2023, 4, 5), funds=0.2)]})
+    import_workbook(engine, content, "台账.xlsx", 2023, 5)
+    at = app()
+    at.selectbox(key="scope").select("1亿元以上").run()
+    assert not at.exception
+    cards = kpi_cards(at)
+    assert cards["新签约项目"] == ("1 个", [("无上年同期数据", "muted"), ("占全市比重 50.00%", "")])
+    assert cards["合同投资额"] == ("3.00 亿元", [("无上年同期数据", "muted"), ("占全市比重 85.71%", "")])
+    assert cards["到位资金"] == ("0.30 亿元", [("无上年同期数据", "muted"), ("占全市比重 60.00%", "")])
+    assert any("2023年1-5月,全市新签约亿元以上项目1个、合同投资额3.00亿元、到位资金0.30亿元,"
+               "占全市比重分别为50.00%、85.71%和60.00%。" in m.value for m in at.markdown)
+
+
 def test_empty_database_renders_with_guidance(app):
     at = app()
     assert metrics_of(at)["新签约项目"] == "0 个"
