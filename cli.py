@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
 import json
 import sys
@@ -212,7 +213,7 @@ def cmd_briefing(args) -> int:
     with _engine().connect() as conn:
         data = rounded(briefing(conn, period, _scope(conn, args)))
     if args.format == "json":
-        out = json.dumps(data, ensure_ascii=False, indent=2)
+        out = json.dumps(data, ensure_ascii=False, indent=2, default=dt.date.isoformat)  # an event's date
     else:
         out = data["text"]
     if args.out:

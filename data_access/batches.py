@@ -37,6 +37,7 @@ from data_access import audit, db
 from data_access.excel import Problem
 from data_access.facts import rebuild_facts
 from data_access.models import (
+    Activity,
     AnnualTarget,
     BatchChange,
     EnterpriseProblem,
@@ -55,12 +56,14 @@ KINDS = ("ledger", "targets", "resident", "problems", "activities")
 SHEET_KIND = {"项目台账": "ledger", "到位资金明细": "ledger", "年度目标": "targets", "驻点招商": "resident",
               "问题台账": "problems", "招商活动": "activities"}
 TABLES = {t.name: t for t in (Project.__table__, Funds.__table__, AnnualTarget.__table__,
-                              ResidentActivity.__table__, EnterpriseProblem.__table__, StageChange.__table__)}
+                              ResidentActivity.__table__, EnterpriseProblem.__table__, StageChange.__table__,
+                              Activity.__table__)}
 TABLE_KIND = {"project": "ledger", "funds": "ledger", "stage_change": "ledger", "annual_target": "targets",
-              "resident_activity": "resident", "enterprise_problem": "problems"}
+              "resident_activity": "resident", "enterprise_problem": "problems", "activity": "activities"}
 KEYS = {"project": ("code",), "funds": ("project_id", "year", "month"),
         "annual_target": ("year", "region_id", "indicator"), "resident_activity": ("team", "year", "month"),
-        "enterprise_problem": ("enterprise", "description", "raised_on"), "stage_change": ("id",)}
+        "enterprise_problem": ("enterprise", "description", "raised_on"), "stage_change": ("id",),
+        "activity": ("activity_date", "region_id", "leader", "activity_type", "enterprise", "event_name")}
 INSERTED, CLAIMED = "*", "="  # row_key of the entries listing many rows (their keys in ``before``)
 
 
@@ -338,6 +341,9 @@ def what_goes(conn: Connection, superseded: Superseded) -> None:
             gone["resident"] = [{"工作队": k[0], "年份": k[1], "月份": k[2]} for k in rows if k not in now]
         elif table == "enterprise_problem":
             gone["problems"] = [{"企业名称": k[0], "问题描述": k[1], "提出日期": k[2]} for k in rows if k not in now]
+        elif table == "activity":
+            gone["activities"] = [{"日期": k[0], "领导": k[2], "活动类型": k[3], "对接企业": k[4], "活动名称": k[5]}
+                                  for k in rows if k not in now]
     superseded.gone = {k: v for k, v in gone.items() if v}
 
 

@@ -62,6 +62,7 @@ LEDGER = Sheet("项目台账", (
     Column("planned_production_date", "计划投产日期", "date", aliases=("计划投产时间",)),
     Column("month_funds", "本月到位资金", "amount", aliases=("当月到位资金", "本月到位")),
     Column("leader", "包抓领导", aliases=("包联领导", "责任领导")),
+    Column("signed_event", "签约活动", aliases=("签约平台", "签约活动名称")),
     Column("note", "备注"),
 ), aliases=("项目台账表", "台账"))
 
@@ -103,7 +104,20 @@ PROBLEMS = Sheet("问题台账", (
     Column("closed_on", "办结日期", "date", aliases=("办结时间",)),
 ), aliases=("企业诉求",))
 
-SHEETS = (LEDGER, FUNDS, TARGETS, RESIDENT, PROBLEMS)
+ACTIVITIES = Sheet("招商活动", (
+    Column("activity_date", "日期", "date", required=True, aliases=("活动日期", "时间")),
+    Column("region", "县区", required=True),
+    Column("leader", "领导", required=True, aliases=("带队领导", "参加领导", "领导姓名")),
+    Column("activity_type", "活动类型", required=True, aliases=("类型",)),
+    Column("enterprise", "对接企业", aliases=("企业名称", "企业")),
+    Column("tags", "企业标签", aliases=("企业类型",)),
+    Column("place", "地点", aliases=("活动地点",)),
+    Column("event_name", "活动名称", aliases=("会议名称", "推介会名称")),
+    Column("problems_solved", "解决问题数", "int", aliases=("协调解决问题数", "解决问题")),
+    Column("note", "备注"),
+), aliases=("招商活动台账", "领导招商活动"))
+
+SHEETS = (LEDGER, FUNDS, TARGETS, RESIDENT, PROBLEMS, ACTIVITIES)
 OPTIONS_SHEET = "选项"  # the template's drop-down lists: not data, never reported as ignored
 
 

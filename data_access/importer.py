@@ -45,6 +45,7 @@ from data_access.excel import (
 )
 from data_access.facts import rebuild_facts
 from data_access.models import (
+    ACTIVITY_TYPES,
     CHANNELS,
     CITY_REGION,
     ORIGINS,
@@ -147,6 +148,7 @@ class ImportResult:
         parts = [f"新增项目{c['new_projects']}个", f"更新项目{c['updated_projects']}个",
                  f"阶段变化{c['stage_changes']}个", f"到位资金{c['funds_rows']}条", f"年度目标{c['targets']}条",
                  f"驻点招商{c['resident_rows']}条", f"企业诉求{c['problem_rows']}条"]
+        parts += [f"招商活动{c['activity_rows']}条"] if c["activity_rows"] else []
         where = f"{self.year}年{self.month}月,{self.region or CITY_REGION}"
         return f"{head}({where}):" + ",".join(parts)
 
@@ -422,7 +424,7 @@ class _Plan:
     """Checks every row against the configuration and the rules, sheet by sheet as they are read,
     then writes them."""
 
-    CHECKS = ("项目台账", "到位资金明细", "年度目标", "驻点招商", "问题台账", "项目编号")
+    CHECKS = ("项目台账", "到位资金明细", "年度目标", "驻点招商", "问题台账", "招商活动", "项目编号")
 
     def __init__(self, conn, names: _Names, year, month, region_id, region_name,
                  allowed: tuple[set[int] | None, str] = (None, ""), targets_allowed: bool = True):
@@ -437,6 +439,7 @@ class _Plan:
         self.targets: list[dict] = []
         self.resident: list[tuple[int, dict]] = []
         self.issues: list[dict] = []
+        self.activities: list[dict] = []
         self.known_codes: dict[str, dict] = {}
         self.named: set[int] = set()  # the regions the rows name
         self.foreign: dict[tuple, list[int]] = defaultdict(list)  # (sheet, value, why) -> rows of another region
@@ -495,7 +498,7 @@ class _Plan:
             self._check_funds(name, sheet.rows)
             return
         method = {"项目台账": self._check_ledger, "年度目标": self._check_targets, "驻点招商": self._check_resident,
-                  "问题台账": self._check_issues}[name]
+                  "问题台账": self._check_issues, "招商活动": self._check_activities}[name]
         for excel_row, row in sheet.rows:
             method(name, excel_row, row)
         self._report_foreign(name)
@@ -540,15 +543,8 @@ class _Plan:
         self._choice(s, r, "项目阶段", row.get("stage"), STAGES)
         self._choice(s, r, "投资来源", row.get("origin"), ORIGINS)
         self._choice(s, r, "招商方式", row.get("channel"), CHANNELS)
-        tags = [t for t in re.split(r"[、,，;；/\s]+", row.get("tags") or "") if t]
-        known = [self.names.tags.get(norm(t)) for t in tags]
-        for t, k in zip(tags, known):
-            if k is None:
-                self.bad(s, r, "企业标签", t, MSG["unknown_tag"].format(
-                    value=t, choices="、".join(n for n, _ in self.names.tags.values())))
-        row["tags"] = "、".join(k[0] for k in known if k) or None
-        row["is_top500"] = any(k and k[1] == "top500" for k in known)
-        row["is_little_giant"] = any(k and k[1] == "little_giant" for k in known)
+        self._tags(s, r, row)
+        row["signed_event"] = norm(row["signed_event"]) if row.get("signed_event") else None
         stage = row.get("stage")
         if stage in STAGES:
             order = STAGES.index(stage)
@@ -566,6 +562,31 @@ class _Plan:
                      MSG["production_before_start"].format(start=row["start_date"]))
         row["_no_code"] = not row.get("code") and bool(row.get("name"))
         self.projects.append((r, row))
+
+    def _tags(self, s, r, row):
+        """企业标签 from the configured list: the row's ``tags`` as stored, ``is_top500``, ``is_little_giant``."""
+        tags = [t for t in re.split(r"[、,，;；/\s]+", row.get("tags") or "") if t]
+        known = [self.names.tags.get(norm(t)) for t in tags]
+        for t, k in zip(tags, known):
+            if k is None:
+                self.bad(s, r, "企业标签", t, MSG["unknown_tag"].format(
+                    value=t, choices="、".join(n for n, _ in self.names.tags.values())))
+        row["tags"] = "、".join(k[0] for k in known if k) or None
+        row["is_top500"] = any(k and k[1] == "top500" for k in known)
+        row["is_little_giant"] = any(k and k[1] == "little_giant" for k in known)
+
+    def _check_activities(self, s, r, row):
+        row["region_id"] = self._region(s, r, row.get("region"), allow_city=True)
+        self._choice(s, r, "活动类型", row.get("activity_type"), ACTIVITY_TYPES)
+        if (row.get("problems_solved") or 0) < 0:
+            self.bad(s, r, "解决问题数", row["problems_solved"], MSG["problems_negative"])
+        self._tags(s, r, row)
+        self.activities.append({
+            "activity_date": row.get("activity_date"), "region_id": row["region_id"], "leader": row.get("leader"),
+            "activity_type": row.get("activity_type"), "enterprise": row.get("enterprise") or "",
+            "event_name": norm(row["event_name"]) if row.get("event_name") else "", "tags": row["tags"],
+            "is_top500": row["is_top500"], "place": row.get("place"),
+            "problems_solved": row.get("problems_solved") or 0, "note": row.get("note")})
 
     def _unique_codes(self):
         """One row per project code: identical duplicates count once, conflicting ones are reported."""
@@ -699,6 +720,7 @@ class _Plan:
             {"enterprise": row["enterprise"], "description": row["description"], "raised_on": row["raised_on"],
              "project_id": ids.get(row.get("code")), "region_id": row["region_id"], "unit": row.get("unit"),
              "status": row["status"], "closed_on": row.get("closed_on")} for row in self.issues])
+        result.counts["activity_rows"] += w.upsert_many("activity", self.activities)
         w.flush()
         touched.discard(None)
         return touched
@@ -753,13 +775,13 @@ class _Plan:
 
 PROJECT_FIELDS = ("name", "investor", "region_id", "chain_id", "is_manufacturing", "is_top500", "is_little_giant",
                   "tags", "origin", "channel", "stage", "sign_date", "contract_amount", "start_date",
-                  "production_date", "planned_production_date", "leader", "note")
+                  "production_date", "planned_production_date", "leader", "note", "signed_event")
 FIELD_LABELS = {"name": "项目名称", "investor": "投资方", "region_id": "县区", "chain_id": "产业链",
                 "is_manufacturing": "是否制造业", "is_top500": "500强", "is_little_giant": "专精特新小巨人",
                 "tags": "企业标签", "origin": "投资来源", "channel": "招商方式", "stage": "项目阶段",
                 "sign_date": "签约日期", "contract_amount": "合同投资额(亿元)", "start_date": "开工日期",
                 "production_date": "投产日期", "planned_production_date": "计划投产日期", "leader": "包抓领导",
-                "note": "备注"}
+                "note": "备注", "signed_event": "签约活动"}
 
 
 def _differs(old, new) -> bool:

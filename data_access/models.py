@@ -37,6 +37,8 @@ DEFAULT_TAGS = {"世界500强": "top500", "中国500强": "top500", "民营500�
                 "专精特新小巨人": "little_giant", "独角兽": "other", "瞪羚": "other", "上市公司": "other"}
 ROLES = ("leader", "staff", "admin")
 PROBLEM_STATUSES = ("待办", "办理中", "已办结")
+# 招商活动 types (SPEC §3), in the order the briefing names them
+ACTIVITY_TYPES = ("外出招商", "对接洽谈", "接待考察", "推介会", "项目协调会", "工作会议", "企业调研", "其他")
 
 
 class Base(DeclarativeBase):
@@ -107,6 +109,7 @@ class Project(Base):
     planned_production_date: Mapped[dt.date | None] = mapped_column(Date)
     leader: Mapped[str | None] = mapped_column(String(50))
     note: Mapped[str | None] = mapped_column(Text)
+    signed_event: Mapped[str | None] = mapped_column(String(200))  # 签约活动: the event it was signed at
 
     __table_args__ = (
         Index("ix_project_sign", "sign_date", "region_id"),
@@ -185,6 +188,28 @@ class EnterpriseProblem(Base):
     unit: Mapped[str | None] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(10), default="待办")
     closed_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class Activity(Base):
+    """招商活动: a leader's or team's investment-promotion work on one day. An event (推介会, 洽谈会…) is
+    an activity whose name projects give as their 签约活动. Text fields of the natural key are ''
+    rather than NULL when not given (the key must compare equal)."""
+    __tablename__ = "activity"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_date: Mapped[dt.date] = mapped_column(Date)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"))  # the 全市 row for city-wide work
+    leader: Mapped[str] = mapped_column(String(50))
+    activity_type: Mapped[str] = mapped_column(String(20))
+    enterprise: Mapped[str] = mapped_column(String(200), default="")
+    event_name: Mapped[str] = mapped_column(String(200), default="")
+    tags: Mapped[str | None] = mapped_column(String(200))
+    is_top500: Mapped[bool] = mapped_column(Boolean, default=False)
+    place: Mapped[str | None] = mapped_column(String(200))
+    problems_solved: Mapped[int] = mapped_column(Integer, default=0)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (UniqueConstraint("activity_date", "region_id", "leader", "activity_type", "enterprise",
+                                       "event_name"), Index("ix_activity_date", "activity_date", "region_id"))
 
 
 class ImportBatch(Base):

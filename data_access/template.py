@@ -14,7 +14,7 @@ from sqlalchemy import Connection, select
 
 from data_access.config import chains, regions
 from data_access.excel import OPTIONS_SHEET, SHEETS, Column
-from data_access.models import CHANNELS, CITY_REGION, ORIGINS, PROBLEM_STATUSES, STAGES, Tag
+from data_access.models import ACTIVITY_TYPES, CHANNELS, CITY_REGION, ORIGINS, PROBLEM_STATUSES, STAGES, Tag
 from labels import COLUMN_HELP, TARGET_INDICATORS, TEMPLATE_EXAMPLE_PREFIX
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -37,7 +37,7 @@ def build_template(conn: Connection) -> bytes:
     choices = {
         "县区": region_names, "产业链": [c["name"] for c in chains(conn)], "项目阶段": list(STAGES),
         "是否制造业": ["是", "否"], "招商方式": list(CHANNELS), "投资来源": list(ORIGINS),
-        "办理状态": list(PROBLEM_STATUSES), "指标": list(TARGET_INDICATORS),
+        "办理状态": list(PROBLEM_STATUSES), "指标": list(TARGET_INDICATORS), "活动类型": list(ACTIVITY_TYPES),
     }
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
@@ -60,7 +60,7 @@ def build_template(conn: Connection) -> bytes:
             note = COLUMN_HELP.get(col.header, "")
             if col.header == "企业标签":
                 note = f"可多选,用“、”分隔:{tags}"
-            if col.header == "县区" and spec.name in ("年度目标", "驻点招商"):
+            if col.header == "县区" and spec.name in ("年度目标", "驻点招商", "招商活动"):
                 note += f";全市目标填“{CITY_REGION}”"
             cell.comment = Comment(note, "模板说明", width=300, height=90)
             letter = get_column_letter(c)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from metrics.activities import activities, events
 from metrics.figures import overview
 from metrics.period import Period, Scope
 from metrics.resident import problems_in_window
@@ -143,6 +144,16 @@ def briefing_text(f: dict, period: Period) -> str:
         if r["completion_pct"] is not None:
             text += f",完成驻点签约目标的{_n(r['completion_pct'])}%"
         parts.append(text + "。")
+    a = f.get("activities")
+    if a and any(a.values()):
+        said = [ACTIVITY_WORDS[key].format(n=a[key]) for key in ACTIVITY_WORDS if a.get(key)]
+        if a["problems_solved"]:
+            said.append(f"协调解决问题{a['problems_solved']}个")
+        if said:
+            parts.append(f"{f['region']}领导共" + ",".join(said) + "。")
+    if f.get("events"):
+        parts.append(";".join(f"在{e['name']}上签约项目{e['signed_count']}个、签约额{_n(e['signed_amount'])}亿元"
+                              for e in f["events"][:3]) + "。")
     problems = f.get("problems")
     if problems and problems["total"]:
         text = f"收集企业反映问题{problems['total']}个,已办结{problems['closed']}个"
@@ -152,8 +163,18 @@ def briefing_text(f: dict, period: Period) -> str:
     return "".join(parts)
 
 
+# activity keys -> how the paragraph says them (top500 contacts follow the talks, as the seeds write)
+ACTIVITY_WORDS = {"trips": "外出招商{n}次", "talks": "开展对接洽谈{n}次",
+                  "top500_enterprises_contacted": "对接500强企业{n}家",
+                  "visits_received": "接待企业考察{n}次", "events_held": "举办推介会{n}场",
+                  "coordination_meetings": "召开项目协调会{n}次", "work_meetings": "召开工作会议{n}次",
+                  "enterprise_visits": "走访调研企业{n}次"}
+
+
 def briefing(conn, period: Period, scope: Scope = Scope()) -> dict:
-    """The overview figures, the 企业诉求 of the window (``problems``) and the paragraph under
-    ``text`` (unrounded; see figures.rounded)."""
-    f = overview(conn, period, scope) | {"problems": problems_in_window(conn, period, scope.region_id)}
+    """The overview figures with the window's 招商活动 (``activities``), 活动签约 (``events``) and 企业诉求
+    (``problems``), and the paragraph under ``text`` (unrounded; see figures.rounded)."""
+    f = overview(conn, period, scope) | {"activities": activities(conn, period, scope.region_id),
+                                         "events": events(conn, period, scope),
+                                         "problems": problems_in_window(conn, period, scope.region_id)}
     return f | {"text": briefing_text(f, period)}

@@ -75,7 +75,7 @@ def show_preview(result, before: dict):
 
 
 GONE_TITLES = {"projects": "项目", "funds": "到位资金", "targets": "年度目标", "resident": "驻点招商记录",
-               "problems": "企业诉求"}
+               "problems": "企业诉求", "activities": "招商活动"}
 
 
 def checked_upload(content: bytes, name: str, period: Period, region: str | None):

@@ -21,13 +21,16 @@ def template(sqlite_engine):
 
 
 def test_every_sheet_with_headers_notes_and_frozen_header(template):
-    assert template.sheetnames == ["项目台账", "到位资金明细", "年度目标", "驻点招商", "问题台账", "选项"]
+    assert template.sheetnames == ["项目台账", "到位资金明细", "年度目标", "驻点招商", "问题台账", "招商活动", "选项"]
     assert template["选项"].sheet_state == "hidden"
     ledger = template["项目台账"]
-    assert [c.value for c in ledger[1]] == LEDGER_HEAD[:14] + ["计划投产日期"] + LEDGER_HEAD[14:]
+    assert [c.value for c in ledger[1]] == \
+        LEDGER_HEAD[:14] + ["计划投产日期"] + LEDGER_HEAD[14:16] + ["签约活动", "备注"]
     assert ledger["L1"].comment.text == "项目阶段为签约及以后时必填,单位亿元,保留两位小数"
     assert all(c.comment is not None for c in ledger[1])
-    assert all(ws.freeze_panes == "A2" for ws in template.worksheets[:5])
+    assert all(ws.freeze_panes == "A2" for ws in template.worksheets[:6])
+    assert [c.value for c in template["招商活动"][1]] == [
+        "日期", "县区", "领导", "活动类型", "对接企业", "企业标签", "地点", "活动名称", "解决问题数", "备注"]
     assert ledger.column_dimensions["K"].number_format == "yyyy-mm-dd"  # 签约日期
     assert ledger.column_dimensions["L"].number_format == "0.00"  # 合同投资额
 
