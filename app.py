@@ -16,7 +16,7 @@ PAGES = [
     ("views/enterprises.py", "重点企业", ":material/apartment:", "enterprises"),
     ("views/ranking.py", "县区排名", ":material/leaderboard:", "ranking"),
     ("views/projects.py", "项目库", ":material/table_view:", "projects"),
-    ("views/resident.py", "驻点招商", ":material/groups:", "resident"),
+    ("views/resident.py", "招商活动", ":material/groups:", "resident"),
     ("views/briefing.py", "简报", ":material/article:", "briefing"),
     ("views/screen.py", "大屏", ":material/tv:", "screen"),
     ("views/upload.py", "数据上报", ":material/upload_file:", "upload"),

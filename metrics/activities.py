@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, and_, func, select
 
-from data_access.models import Activity, Chain, Project, Region
+from data_access.models import ACTIVITY_TYPES, Activity, Chain, Project, Region
 from metrics.measures import DRILL_COLUMNS, money, scope_condition
 from metrics.period import Period, Scope
 
@@ -32,6 +32,22 @@ def activities(conn: Connection, period: Period, region_id: int | None) -> dict:
         select(func.count(func.distinct(A.enterprise))).where(*where, A.is_top500, A.enterprise != "")))
     out["problems_solved"] = int(conn.scalar(select(func.coalesce(func.sum(A.problems_solved), 0)).where(*where)))
     return out
+
+
+def activities_by(conn: Connection, period: Period, region_id: int | None, by: str) -> list[dict]:
+    """The window's 招商活动 counted by ``by`` ("leader" or "month") and type: one dict per leader or
+    month with each type's count (by its Chinese name) and ``solved`` (problems solved)."""
+    key = A.leader if by == "leader" else func.extract("month", A.activity_date)
+    rows = conn.execute(select(key.label("key"), A.activity_type, func.count().label("n"),
+                               func.coalesce(func.sum(A.problems_solved), 0).label("solved"))
+                        .where(*_in(period, region_id)).group_by(key, A.activity_type)).mappings()
+    found: dict = {}
+    for r in rows:
+        k = r["key"] if by == "leader" else int(r["key"])
+        entry = found.setdefault(k, {by: k, **dict.fromkeys(ACTIVITY_TYPES, 0), "solved": 0})
+        entry[r["activity_type"]] += int(r["n"])
+        entry["solved"] += int(r["solved"])
+    return [found[k] for k in sorted(found, key=str if by == "leader" else int)]
 
 
 def _signed_at_events(period: Period, scope: Scope):

@@ -1,5 +1,5 @@
-"""Page-boundary data of 县区排名 and 驻点招商 / 企业诉求: cached queries keyed by the filters and the
-data version (as ui/data.py), and the ranking table with its 红黄蓝 cell colours.
+"""Page-boundary data of 县区排名 and 招商活动 (驻点招商, leaders' activities, events, 企业诉求): cached
+queries keyed by the filters and the data version (as ui/data.py), and the ranking table with its 红黄蓝 cell colours.
 
 The ranking rows themselves come from ``ui.data.ranking`` (metrics.ranking.county_ranking).
 """
@@ -12,8 +12,10 @@ import pandas as pd
 import streamlit as st
 
 from data_access import settings
+from data_access.models import ACTIVITY_TYPES
 from labels import SHARE_INDICATORS, TARGET_INDICATORS, WARNING_COLORS, WARNING_LABELS
-from metrics.period import Period
+from metrics import activities as activity_metrics
+from metrics.period import Period, Scope
 from metrics.resident import AGE_BANDS, NO_UNIT, problem_summary, resident_funnel, resident_signed_in_month
 from ui import charts, data
 from ui import format as fmt
@@ -41,6 +43,30 @@ def signed_in_month(year: int, month: int, region_id: int | None, version: int) 
 def problems(as_of: dt.date, region_id: int | None, version: int) -> dict:
     with data.engine().connect() as conn:
         return problem_summary(conn, as_of, region_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def activity_summary(period: Period, scope: Scope, version: int) -> dict:
+    """招商活动 of the window in the scope's region (totals, by leader, by month) and the events the
+    scope's projects were signed at."""
+    with data.engine().connect() as conn:
+        return {"totals": activity_metrics.activities(conn, period, scope.region_id),
+                "by_leader": activity_metrics.activities_by(conn, period, scope.region_id, "leader"),
+                "by_month": activity_metrics.activities_by(conn, period, scope.region_id, "month"),
+                "events": activity_metrics.events(conn, period, scope)}
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def event_projects(period: Period, scope: Scope, name: str, version: int) -> list[dict]:
+    with data.engine().connect() as conn:
+        return activity_metrics.projects_at_event(conn, period, scope, name)
+
+
+def activity_frame(rows: list[dict], by: str, first: str) -> pd.DataFrame:
+    """A by-leader or by-month table: the first column, each activity type with any count, 解决问题."""
+    used = [t for t in ACTIVITY_TYPES if any(r[t] for r in rows)]
+    return pd.DataFrame([{first: (f"{r[by]}月" if by == "month" else r[by]), **{t: r[t] for t in used},
+                          "解决问题": r["solved"]} for r in rows])
 
 
 def rank_change_text(change: int | None) -> str:

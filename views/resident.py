@@ -1,5 +1,7 @@
-"""驻点招商 / 企业诉求: the funnel (contacted → visited → intention → signed) by team and month
-against the 驻点签约额 target; enterprise problems by status, unit and age."""
+"""招商活动 (at /resident, its address since it was 驻点招商): the 驻点招商 funnel (contacted → visited →
+intention → signed) by team and month against the 驻点签约额 target; leaders' activities by type,
+leader and month; the events projects were signed at (drill to the projects); enterprise problems
+by status, unit and age."""
 import pandas as pd
 import streamlit as st
 
@@ -12,7 +14,7 @@ from ui.cards import Kpi, kpi_grid_html
 from ui.drill import project_table, show_projects_behind, totals_line
 from ui.filters import sidebar_filters
 
-auth.require_page("resident", "驻点招商")
+auth.require_page("resident", "招商活动")
 f = sidebar_filters()
 version = data.data_version()
 rid = f.scope.region_id
@@ -20,10 +22,12 @@ fun = rd.funnel(f.period, rid, version)
 t = fun["total"]
 where = f"{span(f.period)} › {f.region}"
 
-st.title(f"驻点招商 · {f.region}")
+st.title(f"招商活动 · {f.region}")
 st.caption(f"{where} · 序时进度 {fmt.percent(t['time_progress_pct'])}")
 if f.scope.with_region(None) != Scope():
-    st.caption(f"驻点招商和企业诉求按县区统计,不受“{f.chain} · {f.scope_label}”筛选影响。")
+    st.caption(f"驻点招商、领导招商活动和企业诉求按县区统计,不受“{f.chain} · {f.scope_label}”筛选影响;"
+               "活动签约按所选范围统计。")
+st.subheader("驻点招商")
 
 if not fun["rows"] and not t["signed_count"]:
     st.info(f"{where} 暂无驻点招商工作队填报数据和驻点招商签约项目。"
@@ -103,6 +107,44 @@ if picked["selection"]["rows"]:
         project_table(signed, key="month_drill")
     else:
         st.info("当月没有驻点招商签约项目。")
+
+st.subheader("领导招商活动")
+act = rd.activity_summary(f.period, f.scope, version)
+a = act["totals"]
+if not any(a.values()):
+    st.info(f"{where} 暂无招商活动记录。活动请在“数据上报”上传含“招商活动”工作表的文件。")
+else:
+    st.html(kpi_grid_html([
+        *(Kpi(kind, fmt.count(a[key], "次")) for kind, key in rd.activity_metrics.ACTIVITY_KEYS.items() if a[key]),
+        Kpi("对接500强企业", fmt.count(a["top500_enterprises_contacted"], "家")),
+        Kpi("协调解决问题", fmt.count(a["problems_solved"], "个")),
+    ], small=True))
+    by_leader, by_month = st.columns(2)
+    with by_leader:
+        st.markdown("**按领导**")
+        st.dataframe(rd.activity_frame(act["by_leader"], "leader", "领导"), hide_index=True, width="stretch",
+                     key="activity_leaders")
+    with by_month:
+        st.markdown("**按月份**")
+        st.dataframe(rd.activity_frame(act["by_month"], "month", "月份"), hide_index=True, width="stretch",
+                     key="activity_months")
+
+st.subheader("活动签约")
+if not act["events"]:
+    st.info(f"{where} 暂无注明签约活动的签约项目(项目台账的“签约活动”列)。")
+else:
+    frame = pd.DataFrame([{"签约活动": e["name"], "签约额(亿元)": float(e["signed_amount"]),
+                           "签约项目": e["signed_count"]} for e in act["events"]])
+    st.markdown("**各签约活动的签约额**(点击柱形查看项目)")
+    picked_event = charts.selected(
+        st.altair_chart(charts.bar(frame, "签约活动", "签约额(亿元)", title="亿元", select="event_pick",
+                                   horizontal=True, height=max(160, 48 * len(frame))),
+                        width="stretch", on_select="rerun", key="event_chart"), "event_pick", "签约活动")
+    if picked_event:
+        rows = rd.event_projects(f.period, f.scope, picked_event, version)
+        st.markdown(f"**{where} › {picked_event} › 签约项目**")
+        st.caption(totals_line("signed_amount", rows))
+        project_table(rows, key="event_drill")
 
 st.subheader("企业诉求")
 ps = rd.problems(f.period.end, rid, version)

@@ -179,3 +179,32 @@ def test_empty_database(open_page):
     assert shown(at)["对接企业"] == "0 家"
     assert any("暂无驻点招商工作队填报数据" in i.value for i in at.info)
     assert any("暂无企业诉求记录" in i.value for i in at.info)
+
+
+def test_leaders_activities_and_the_events_projects_were_signed_at(engine, monkeypatch):
+    """The Liuzhou-like city of tests/unit/test_activities.py through June 2019: 4 talks, 1 event held,
+    2 coordination meetings, 2 500强 enterprises, 10 problems solved; 王书记 4 activities (1 talk,
+    1 推介会, 2 协调会; solved 2 + 4 + 3 = 9); 柳州·深圳招商推介会 18.00亿 opens into L1 and L2."""
+    from data_access.importer import import_workbook
+    from tests.app.helpers import opened
+    from tests.unit.test_activities import ACTIVITIES, LEDGER
+    with engine.begin() as conn:
+        b.region(conn, "柳南区")
+        b.region(conn, "柳北区")
+    import_workbook(engine, b.workbook({"项目台账": LEDGER, "招商活动": ACTIVITIES}), "全市.xlsx", 2019, 6)
+    at = opened(engine, monkeypatch, "views/resident.py")
+    at.selectbox(key="year").select(2019).run()
+    at.selectbox(key="month").select(6).run()
+    assert not at.exception
+    cards = {label: value for label, (value, _) in kpi_cards(at).items()}
+    assert (cards["对接洽谈"], cards["推介会"], cards["项目协调会"]) == ("4 次", "1 次", "2 次")
+    assert (cards["对接500强企业"], cards["协调解决问题"]) == ("2 家", "10 个")
+    leaders = next(d.value for d in at.dataframe if "领导" in d.value.columns)
+    wang = leaders[leaders["领导"] == "王书记"].iloc[0]
+    assert (wang["对接洽谈"], wang["推介会"], wang["项目协调会"], wang["解决问题"]) == (1, 1, 2, 9)
+    at.session_state["event_chart"] = {"selection": {"event_pick": [{"签约活动": "柳州·深圳招商推介会"}]}}
+    at.run()
+    assert not at.exception
+    assert any(m.value == "**2019年1-6月 › 全市 › 柳州·深圳招商推介会 › 签约项目**" for m in at.markdown)
+    assert any(c.value == "共 2 个项目,合同投资额 18.00 亿元" for c in at.caption)
+    assert list(at.dataframe[-1].value["项目编号"]) == ["L1", "L2"]
