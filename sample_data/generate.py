@@ -1,7 +1,8 @@
 """Generate demo upload workbooks (the full-city monthly ledger) for the fictional city 演示市.
 
 One workbook per year: the two previous full years and the current year to date, each with the
-sheets 项目台账, 到位资金明细, 年度目标, 驻点招商 and 问题台账 in the upload template format.
+sheets 项目台账 (with the 签约活动 some projects were signed at), 到位资金明细, 年度目标, 驻点招商, 问题台账 and
+招商活动 in the upload template format.
 All figures are random but reproducible: a fixed seed drives random.Random, amounts are built
 as integer hundredths of 亿元 (funds: ten-thousandths), and the files carry fixed timestamps.
 
@@ -16,6 +17,7 @@ import io
 import math
 import random
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,12 +67,18 @@ PROBLEMS = [line.split(":") for line in (  # description:responsible unit
 SHEETS = {
     "项目台账": ["项目编号", "项目名称", "县区", "产业链", "投资方", "企业标签", "是否制造业", "投资来源", "招商方式",
              "项目阶段", "签约日期", "合同投资额(亿元)", "开工日期", "投产日期", "计划投产日期", "本月到位资金(亿元)",
-             "包抓领导", "备注"],
+             "包抓领导", "签约活动", "备注"],
     "到位资金明细": ["项目编号", "县区", "项目名称", "年份", "月份", "到位资金(亿元)"],
     "年度目标": ["年度", "县区", "指标", "目标值"],
     "驻点招商": ["工作队", "县区", "年份", "月份", "对接企业数", "考察回访企业数", "意向项目数", "意向投资额(亿元)"],
     "问题台账": ["企业名称", "项目编号", "县区", "问题描述", "提出日期", "责任单位", "办理状态", "办结日期"],
+    "招商活动": ["日期", "县区", "领导", "活动类型", "对接企业", "企业标签", "地点", "活动名称", "解决问题数", "备注"],
 }
+# the events (推介会, 洽谈会…) of each year; a third of the 亿元 projects are signed at one of them
+EVENTS = [f"{CITY}·深圳招商引资推介会", f"{CITY}·上海产业链招商洽谈会", "粤港澳大湾区投资合作对接会"]
+EVENT_PLACES = ["深圳", "上海", "广州"]
+ACTIVITY_MIX = [("对接洽谈", 40), ("外出招商", 15), ("接待考察", 15), ("项目协调会", 12), ("企业调研", 12),
+                ("工作会议", 6)]
 FIXED_TIME = dt.datetime(2026, 1, 1)
 DAY = dt.timedelta(days=1)
 
@@ -243,7 +251,39 @@ def ledger_row(p: Project, end: dt.date) -> list:
             "是" if p.manuf else "否", p.ent["origin"], p.channel, stage, shown(p.sign),
             None if amount is None else amount / 100, shown(p.start), shown(p.prod),
             shown(p.plan) if shown(p.start) else None, None if month_funds is None else month_funds / 10000,
-            p.leader if stage != "在谈" else None, p.note]
+            p.leader if stage != "在谈" else None, event_of(p) if shown(p.sign) else None, p.note]
+
+
+def event_of(p: Project) -> str | None:
+    """The event a 亿元 project was signed at, for a third of them (by its code, so reruns agree)."""
+    if not p.sign or (p.amount or 0) < 100 or zlib.crc32(p.code.encode()) % 3:
+        return None
+    return EVENTS[zlib.crc32(p.code.encode()) // 3 % len(EVENTS)]
+
+
+def activities(sim: Simulation, y: int, ledger: list[Project]) -> list[list]:
+    """Leaders' 招商活动 of year ``y`` through its period end: each event held (a 推介会 before its first
+    signing), and talks, trips, visits, meetings with the ledger's enterprises. A random generator of
+    its own, so the other sheets stay as they were."""
+    rng, start, end = random.Random(SEED + y), dt.date(y, 1, 1), sim.period_end(y)
+    rows = []
+    for name, place in zip(EVENTS, EVENT_PLACES):
+        signed = [p.sign for p in ledger if event_of(p) == name and p.sign and start <= p.sign <= end]
+        if signed:
+            rows.append([max(start, min(signed) - 2 * DAY), "全市", CITY_LEADERS[0], "推介会", None, None, place,
+                         name, 0, None])
+    enterprises = [p for p in ledger if p.sign and start <= p.sign <= end]
+    for _ in range(12 * end.month):
+        kind = pick(rng, ACTIVITY_MIX)
+        region = rng.randrange(len(REGIONS) + 2)  # 全市 twice as often as a county
+        where, leader = ("全市", rng.choice(CITY_LEADERS)) if region >= len(REGIONS) else \
+            (REGIONS[region][0], rng.choice(sim.leaders[region]))
+        meets = enterprises and kind in ("对接洽谈", "接待考察", "企业调研", "外出招商")
+        p = rng.choice(enterprises) if meets else None
+        solved = rng.randint(1, 4) if kind in ("项目协调会", "企业调研") else 0
+        rows.append([rand_day(rng, start, end), where, leader, kind, p and p.ent["name"], p and p.ent["tags"],
+                     p and rng.choice(PLACES[p.ent["origin"]]), None, solved, None])
+    return sorted(rows, key=lambda r: (r[0], r[1], r[2]))
 
 
 def targets(sim: Simulation, y: int) -> list[list]:
@@ -343,6 +383,7 @@ def write_workbooks(out_dir: Path, current_year: int, through_month: int) -> lis
         add_sheet(wb, "年度目标", targets(sim, y))
         add_sheet(wb, "驻点招商", resident(sim, y))
         add_sheet(wb, "问题台账", problems(sim, y, ledger))
+        add_sheet(wb, "招商活动", activities(sim, y, ledger))
         path = Path(out_dir) / f"{CITY}_{y}年{end.month}月_全市台账.xlsx"
         save(wb, path)
         paths.append(path)
