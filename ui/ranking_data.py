@@ -62,6 +62,21 @@ def event_projects(period: Period, scope: Scope, name: str, version: int) -> lis
         return activity_metrics.projects_at_event(conn, period, scope, name)
 
 
+def event_chart(events: list[dict]) -> alt.LayerChart:
+    """A bar per event (its signed amount, labelled with the projects and amount), largest first;
+    clicking a bar selects the event (``event_pick``) for its projects."""
+    frame = pd.DataFrame([{"签约活动": e["name"], "签约额(亿元)": float(e["signed_amount"]),
+                           "标签": f"{e['signed_count']}个 · {fmt.two(e['signed_amount'])}亿元"} for e in events])
+    pick = alt.selection_point(name="event_pick", fields=["签约活动"])
+    base = alt.Chart(frame, height=max(140, 52 * len(frame))).encode(
+        y=alt.Y("签约活动", sort=None, title=None, axis=alt.Axis(labelLimit=420, labelFontSize=13)),
+        x=alt.X("签约额(亿元)", title="亿元", axis=alt.Axis(tickCount=6), scale=alt.Scale(nice=True)))
+    bars = base.mark_bar(color=charts.PRIMARY, cornerRadius=2).add_params(pick).encode(
+        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)),
+        tooltip=["签约活动", alt.Tooltip("签约额(亿元)", format=".2f")])
+    return bars + base.mark_text(align="left", dx=6, fontSize=13).encode(text="标签")
+
+
 def activity_frame(rows: list[dict], by: str, first: str) -> pd.DataFrame:
     """A by-leader or by-month table: the first column, each activity type with any count, 解决问题."""
     used = [t for t in ACTIVITY_TYPES if any(r[t] for r in rows)]

@@ -133,13 +133,9 @@ st.subheader("活动签约")
 if not act["events"]:
     st.info(f"{where} 暂无注明签约活动的签约项目(项目台账的“签约活动”列)。")
 else:
-    frame = pd.DataFrame([{"签约活动": e["name"], "签约额(亿元)": float(e["signed_amount"]),
-                           "签约项目": e["signed_count"]} for e in act["events"]])
     st.markdown("**各签约活动的签约额**(点击柱形查看项目)")
-    picked_event = charts.selected(
-        st.altair_chart(charts.bar(frame, "签约活动", "签约额(亿元)", title="亿元", select="event_pick",
-                                   horizontal=True, height=max(160, 48 * len(frame))),
-                        width="stretch", on_select="rerun", key="event_chart"), "event_pick", "签约活动")
+    picked_event = charts.selected(st.altair_chart(rd.event_chart(act["events"]), width="stretch", on_select="rerun",
+                                                   key="event_chart"), "event_pick", "签约活动")
     if picked_event:
         rows = rd.event_projects(f.period, f.scope, picked_event, version)
         st.markdown(f"**{where} › {picked_event} › 签约项目**")
