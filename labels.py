@@ -62,6 +62,9 @@ BULLETIN = {
                   "蓝色达到序时进度,黄色落后不足{pp}个百分点,红色落后{pp}个百分点及以上。",
     "charts": "三、图表",
     "each_county": "四、各县区情况",
+    "activities": "五、招商活动与活动签约",
+    "activity_columns": ["活动类型", "次数"],
+    "event_columns": ["签约活动", "日期", "签约项目(个)", "签约额(亿元)"],
 }
 
 # importer messages

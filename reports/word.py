@@ -14,6 +14,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from data_access import settings
 from labels import BULLETIN, WARNING_COLORS
+from metrics.activities import ACTIVITY_KEYS
 from reports.content import Briefing
 from reports.images import chart_png
 from reports.png import picture_charts
@@ -75,6 +76,39 @@ def county_rows(b: Briefing) -> list[tuple[list[str], list[str | None]]]:
     return out
 
 
+def _table(doc, head: list[str], rows: list[list[str]]) -> None:
+    table = doc.add_table(rows=1, cols=len(head))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(table.rows[0].cells, head):
+        _font(cell.paragraphs[0].add_run(text), HEADING_FONT, 10, bold=True)
+        shade(cell, "#EEEEEE")
+    for cells in rows:
+        for cell, text in zip(table.add_row().cells, cells):
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+            _font(cell.paragraphs[0].add_run(text), BODY_FONT, 10.5)
+
+
+def activity_section(doc, b: Briefing) -> None:
+    """招商活动 by type and the events with their signings, when the window has any."""
+    counts = [[kind, str(b.figures["activities"][key])] for kind, key in ACTIVITY_KEYS.items()
+              if b.figures.get("activities", {}).get(key)]
+    events = b.figures.get("events") or []
+    if not counts and not events:
+        return
+    _paragraph(doc, BULLETIN["activities"], HEADING_FONT, 16)
+    if counts:
+        a = b.figures["activities"]
+        counts += [["对接500强企业(家)", str(a["top500_enterprises_contacted"])],
+                   ["协调解决问题(个)", str(a["problems_solved"])]]
+        _table(doc, BULLETIN["activity_columns"], counts)
+    if events:
+        _paragraph(doc, "", size=6, indent=False)
+        _table(doc, BULLETIN["event_columns"],
+               [[e["name"], e["date"].isoformat() if e["date"] else "—", str(e["signed_count"]),
+                 fmt.two(e["signed_amount"])] for e in events])
+
+
 def briefing_docx(b: Briefing) -> bytes:
     doc = Document()
     section = doc.sections[0]
@@ -120,6 +154,7 @@ def briefing_docx(b: Briefing) -> bytes:
         _paragraph(doc, BULLETIN["each_county"], HEADING_FONT, 16)
         for text in b.county_texts:
             _paragraph(doc, text)
+    activity_section(doc, b)
     _paragraph(doc, b.footer, BODY_FONT, 10, indent=False)
     out = io.BytesIO()
     doc.save(out)

@@ -119,3 +119,21 @@ def test_a_corrected_activity_file_replaces_activities_only(liuzhou):
     with liuzhou.connect() as conn:
         f = briefing(conn, Period(2019, 6), Scope())
     assert (f["activities"]["talks"], f["activities"]["problems_solved"], f["signed_count"]) == (1, 2, 4)
+
+
+def test_the_word_bulletin_has_an_activities_and_events_section(liuzhou):
+    import io
+
+    from docx import Document
+
+    from reports.content import gather
+    from reports.word import briefing_docx
+    with liuzhou.connect() as conn:
+        content = gather(conn, Period(2019, 6), Scope(), "全市", with_counties=True)
+    doc = Document(io.BytesIO(briefing_docx(content)))
+    assert "五、招商活动与活动签约" in [p.text for p in doc.paragraphs]
+    tables = [[[c.text for c in row.cells] for row in t.rows] for t in doc.tables]
+    assert [["活动类型", "次数"], ["对接洽谈", "4"], ["推介会", "1"], ["项目协调会", "2"], ["对接500强企业(家)", "2"],
+            ["协调解决问题(个)", "10"]] in tables
+    assert [["签约活动", "日期", "签约项目(个)", "签约额(亿元)"], ["柳州·深圳招商推介会", "2019-02-20", "2", "18.00"],
+            ["汽车产业洽谈会", "—", "1", "2.00"]] in tables
