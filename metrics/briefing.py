@@ -113,7 +113,7 @@ def briefing_text(f: dict, period: Period) -> str:
     if f["signed_count"]:
         share = f",占合同总投资额的{_n(f['manufacturing_share_pct'])}%" if f["manufacturing_share_pct"] is not None \
             else ""
-        if not (f.get("scope") or {}).get("manufacturing_only"):
+        if f["manufacturing_count"] and not (f.get("scope") or {}).get("manufacturing_only"):
             parts.append(f"其中新引进制造业项目{f['manufacturing_count']}个,合同投资额{_n(f['manufacturing_amount'])}亿元"
                          + share + _diff(f["manufacturing_share_diff_pp"]) + "。")
         parts.append(f"开工项目{f['started_count']}个,开工率{_n(f['start_rate_pct'])}%"

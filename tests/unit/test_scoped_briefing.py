@@ -111,3 +111,83 @@ def test_a_bad_amount_or_chain_is_refused(pingba, cli_on, capsys):
     code, _, err = run("briefing", "--period", "2018-11", "--chain", "造船")
     assert (code, err.strip()) == (1, "产业链“造船”不存在")
 
+
+
+# ---------------------------------------------------------------------------------------------
+# a Liuzhou-like city, 2019 全年: the figures its report publishes, from rows built to add up to them
+#
+# 亿元以上 (scope ≥ 1亿): 29 × 22.00 + 51.50 = 689.50 (the 30 ≥10亿 projects) and 97 × 2.80 + 4.01 = 275.61,
+# 128 projects, 965.11亿; under 1亿: 220 × 0.39 + 0.64 = 86.44亿, 221 projects. All: 349, 1,051.55亿.
+# Funds 2019: ≥10亿 29 × 17.00 + 19.33 = 512.33; 1–10亿 97 × 3.50 + 0.72 = 340.22; under 1亿
+# 220 × 0.61 + 0.11 = 134.31. Scope 852.55 of 986.86. Shares 128/349 = 36.68%, 965.11/1051.55 = 91.78%,
+# 852.55/986.86 = 86.39%. Every 亿元以上 project started in 2019 (128, 100%); none is 制造业.
+# 招商活动: 459 talks (the first 68 with a 500强 enterprise each), 163 coordination meetings (63 solving 2
+# problems, 100 solving 1: 226). 企业诉求: 177 raised on 133 projects (44 of them twice), all closed.
+
+LIUZHOU_TEXT = ("2019年全年,全市新签约亿元以上项目128个、合同投资额965.11亿元、到位资金852.55亿元,"
+                "占全市比重分别为36.68%、91.78%和86.39%。其中10亿元以上项目30个,合同投资额689.50亿元,到位资金512.33亿元。"
+                "开工项目128个,开工率100.00%。"
+                "全市领导共开展对接洽谈459次,对接500强企业68家,召开项目协调会163次,协调解决问题226个。"
+                "收集企业反映问题177个,已办结177个。")
+
+
+@pytest.fixture
+def liuzhou(engine):
+    from data_access.models import Activity
+    with engine.begin() as conn:
+        ln = region(conn, "柳南区")
+        groups = [(29, "22.00", "17.00"), (1, "51.50", "19.33"), (97, "2.80", "3.50"), (1, "4.01", "0.72"),
+                  (220, "0.39", "0.61"), (1, "0.64", "0.11")]
+        ids = []
+        for n, amount, funded in groups:
+            for _ in range(n):
+                big = float(amount) >= 1
+                pid = project(conn, ln, amount, D(2019, 3, 1), stage="开工" if big else "签约",
+                              start=D(2019, 4, 1) if big else None)
+                funds(conn, pid, 2019, 6, funded)
+                ids.append(pid)
+        day = dt.timedelta(days=1)
+        for i in range(459):
+            conn.execute(insert(Activity).values(
+                activity_date=D(2019, 1, 1) + (i % 365) * day, region_id=ln, leader="王书记", activity_type="对接洽谈",
+                enterprise=f"企业{i}", event_name="", tags="世界500强" if i < 68 else None, is_top500=i < 68,
+                problems_solved=0))
+        for i in range(163):
+            conn.execute(insert(Activity).values(
+                activity_date=D(2019, 1, 1) + i * day, region_id=ln, leader="李市长", activity_type="项目协调会",
+                enterprise="", event_name="", is_top500=False, problems_solved=2 if i < 63 else 1))
+        for i in range(177):
+            conn.execute(insert(EnterpriseProblem).values(
+                enterprise=f"企业{i}", project_id=ids[i % 133], region_id=ln, description=f"问题{i}",
+                raised_on=D(2019, 6, 1), status="已办结", closed_on=D(2019, 6, 10)))
+        summarise(conn)
+    return engine
+
+
+def test_a_liuzhou_like_city_briefs_as_its_report(liuzhou, cli_on):
+    code, out, err = cli_on(liuzhou)("briefing", "--period", "2019-12", "--min-amount", "1", "--format", "json")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert (data["signed_count"], data["signed_amount"], data["funds_in_place"]) == (128, 965.11, 852.55)
+    assert data["share_of_total"] == {"signed_count_pct": 36.68, "signed_amount_pct": 91.78,
+                                      "funds_in_place_pct": 86.39}
+    assert (data["projects_over_10yi_count"], data["projects_over_10yi_amount"], data["projects_over_10yi_funds"]) == \
+        (30, 689.5, 512.33)
+    assert (data["activities"]["talks"], data["activities"]["top500_enterprises_contacted"],
+            data["activities"]["coordination_meetings"], data["activities"]["problems_solved"]) == (459, 68, 163, 226)
+    assert data["problems"] == {"total": 177, "projects": 133, "closed": 177, "in_progress": 0, "pending": 0}
+    assert data["text"] == LIUZHOU_TEXT
+
+
+def test_the_overview_under_a_scope_shows_the_report_figures(liuzhou, monkeypatch):
+    from tests.app.helpers import kpi_cards, opened
+    at = opened(liuzhou, monkeypatch, "views/overview.py")
+    at.selectbox(key="year").select(2019).run()
+    at.selectbox(key="month").select(12).run()
+    at.selectbox(key="scope").select("1亿元以上").run()
+    assert not at.exception
+    cards = kpi_cards(at)
+    assert cards["新签约项目"] == ("128 个", [("无上年同期数据", "muted"), ("占全市比重 36.68%", "")])
+    assert cards["合同投资额"] == ("965.11 亿元", [("无上年同期数据", "muted"), ("占全市比重 91.78%", "")])
+    assert cards["到位资金"] == ("852.55 亿元", [("无上年同期数据", "muted"), ("占全市比重 86.39%", "")])
+    assert any(LIUZHOU_TEXT in m.value for m in at.markdown)
