@@ -191,3 +191,78 @@ def test_the_overview_under_a_scope_shows_the_report_figures(liuzhou, monkeypatc
     assert cards["合同投资额"] == ("965.11 亿元", [("无上年同期数据", "muted"), ("占全市比重 91.78%", "")])
     assert cards["到位资金"] == ("852.55 亿元", [("无上年同期数据", "muted"), ("占全市比重 86.39%", "")])
     assert any(LIUZHOU_TEXT in m.value for m in at.markdown)
+
+
+# ---------------------------------------------------------------------------------------------
+# a Pingba-like district, 2018 1-11月, with the figures its report publishes
+#
+# 省外 500万元以上 in 平坝区, all started in 2018: signed at 平坝·佛山招商引资推介会 7 × 2.50 + 5.92 = 23.42 (8);
+# at 平坝·深圳投资洽谈会 2 × 31.29 = 62.58 (2; the ≥10亿 projects) — 10 projects, 86.00亿 at events; others
+# 79 × 1.10 + 4.81 = 91.71 (80). 90 projects, 177.71亿; 63 of them in production by November.
+# Funds 2018: 20.00 each ≥10亿 project (40.00), 1.10 each of 87 others + 8.22 = 103.92: 143.92.
+# Not in scope: 省内 3 × 2.00 (funds 0.50 each), 省外 under 500万 2 × 0.03; 西秀区's 5.00. All of 平坝区:
+# 95 projects, 183.77亿, funds 145.42 → 90/95 = 94.74%, 177.71/183.77 = 96.70%, 143.92/145.42 = 98.97%.
+# 招商活动 of 平坝区: 11 外出招商, 4 工作会议, 36 企业调研 (6 solving 2 problems, 30 solving 1: 42); one more
+# in December and 西秀区's do not count. 企业诉求 of 平坝区: 31 raised, 26 closed, 5 in progress.
+
+PINGBA_TEXT = ("2018年1-11月,平坝区新签约省外500万元以上项目90个、合同投资额177.71亿元、到位资金143.92亿元,"
+               "占全区比重分别为94.74%、96.70%和98.97%。其中10亿元以上项目2个,合同投资额62.58亿元,到位资金40.00亿元。"
+               "开工项目90个,开工率100.00%;投产项目63个。"
+               "平坝区领导共外出招商11次,召开工作会议4次,走访调研企业36次,协调解决问题42个。"
+               "在平坝·深圳投资洽谈会上签约项目2个、签约额62.58亿元;在平坝·佛山招商引资推介会上签约项目8个、签约额23.42亿元。"
+               "收集企业反映问题31个,已办结26个,正在办理5个。")
+
+
+@pytest.fixture
+def pingba_report(engine):
+    from sqlalchemy import update
+
+    from data_access.models import Activity, Project
+    with engine.begin() as conn:
+        pb, xx = region(conn, "平坝区"), region(conn, "西秀区")
+        rows = [("2.50", "平坝·佛山招商引资推介会", "1.10")] * 7 + [("5.92", "平坝·佛山招商引资推介会", "1.10")] + \
+            [("31.29", "平坝·深圳投资洽谈会", "20.00")] * 2 + [("1.10", None, "1.10")] * 79 + [("4.81", None, "8.22")]
+        for i, (amount, event, funded) in enumerate(rows):
+            produced = i < 63
+            pid = project(conn, pb, amount, D(2018, 3, 1), stage="投产" if produced else "开工", start=D(2018, 4, 1),
+                          production=D(2018, 9, 1) if produced else None)
+            conn.execute(update(Project).where(Project.id == pid).values(signed_event=event))
+            funds(conn, pid, 2018, 10, funded)
+        for _ in range(3):
+            funds(conn, project(conn, pb, "2.00", D(2018, 5, 1), origin="省内"), 2018, 10, "0.50")
+        for _ in range(2):
+            project(conn, pb, "0.03", D(2018, 5, 1))
+        funds(conn, project(conn, xx, "5.00", D(2018, 5, 1)), 2018, 10, "2.00")
+        day = dt.timedelta(days=1)
+        kinds = [("外出招商", 0)] * 11 + [("工作会议", 0)] * 4 + [("企业调研", 2)] * 6 + [("企业调研", 1)] * 30
+        for i, (kind, solved) in enumerate(kinds):
+            conn.execute(insert(Activity).values(
+                activity_date=D(2018, 1, 1) + i * day, region_id=pb, leader="平坝区长", activity_type=kind,
+                enterprise="", event_name="", is_top500=False, problems_solved=solved))
+        for when, rid in ((D(2018, 12, 3), pb), (D(2018, 6, 3), xx)):
+            conn.execute(insert(Activity).values(activity_date=when, region_id=rid, leader="某领导",
+                                                 activity_type="外出招商", enterprise="", event_name="",
+                                                 is_top500=False, problems_solved=9))
+        for i in range(31):
+            closed = i < 26
+            conn.execute(insert(EnterpriseProblem).values(
+                enterprise=f"企业{i}", region_id=pb, description=f"问题{i}", raised_on=D(2018, 6, 1),
+                status="已办结" if closed else "办理中", closed_on=D(2018, 7, 1) if closed else None))
+        summarise(conn)
+    return engine
+
+
+def test_a_pingba_like_district_briefs_as_its_report(pingba_report, cli_on):
+    code, out, err = cli_on(pingba_report)("briefing", "--period", "2018-11", "--region", "平坝区", "--origin", "省外",
+                                           "--min-amount", "0.05", "--format", "json")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert (data["signed_count"], data["signed_amount"], data["funds_in_place"]) == (90, 177.71, 143.92)
+    assert (data["production_count"], data["start_rate_pct"]) == (63, 100.0)
+    events = data["events"]
+    assert (sum(e["signed_count"] for e in events), sum(e["signed_amount"] for e in events)) == (10, 86.0)
+    assert events[1] == {"name": "平坝·佛山招商引资推介会", "date": None, "signed_count": 8, "signed_amount": 23.42}
+    assert (data["activities"]["trips"], data["activities"]["work_meetings"], data["activities"]["enterprise_visits"],
+            data["activities"]["problems_solved"]) == (11, 4, 36, 42)
+    assert data["problems"] == {"total": 31, "projects": 0, "closed": 26, "in_progress": 5, "pending": 0}
+    assert data["text"] == PINGBA_TEXT
