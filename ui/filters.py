@@ -21,6 +21,7 @@ SCOPES = {
     "1亿元以上": {"min_amount": Decimal("1")},
     "10亿元以上": {"min_amount": Decimal("10")},
     "省外项目": {"origin": "省外"},
+    "省外500万元以上": {"origin": "省外", "min_amount": Decimal("0.05")},  # a provincial statistic (Guizhou)
     "制造业项目": {"manufacturing_only": True},
 }
 

@@ -266,3 +266,18 @@ def test_a_pingba_like_district_briefs_as_its_report(pingba_report, cli_on):
             data["activities"]["problems_solved"]) == (11, 4, 36, 42)
     assert data["problems"] == {"total": 31, "projects": 0, "closed": 26, "in_progress": 5, "pending": 0}
     assert data["text"] == PINGBA_TEXT
+
+
+def test_the_overview_of_the_district_under_its_scope(pingba_report, monkeypatch):
+    from tests.app.helpers import kpi_cards, opened
+    at = opened(pingba_report, monkeypatch, "views/overview.py")
+    at.selectbox(key="year").select(2018).run()
+    at.selectbox(key="month").select(11).run()
+    at.selectbox(key="region").select("平坝区").run()
+    at.selectbox(key="scope").select("省外500万元以上").run()
+    assert not at.exception
+    cards = kpi_cards(at)
+    assert cards["新签约项目"] == ("90 个", [("无上年同期数据", "muted"), ("占全区比重 94.74%", "")])
+    assert cards["合同投资额"] == ("177.71 亿元", [("无上年同期数据", "muted"), ("占全区比重 96.70%", "")])
+    assert cards["到位资金"] == ("143.92 亿元", [("无上年同期数据", "muted"), ("占全区比重 98.97%", "")])
+    assert any(PINGBA_TEXT in m.value for m in at.markdown)
