@@ -208,23 +208,22 @@ def chains(conn: Connection) -> list[dict]:
     return [dict(r) for r in conn.execute(select(Chain.id, Chain.name).order_by(Chain.sort_order, Chain.id)).mappings()]
 
 
+def _named(conn: Connection, owner, alias_column, name: str, label: str) -> int:
+    """The id of the region or chain called ``name`` or one of its aliases; ConfigError if none."""
+    found = conn.scalar(select(owner.id).where(owner.name == name)) or \
+        conn.scalar(select(alias_column).where(alias_column.class_.alias == name))
+    if found is None:
+        raise ConfigError(f"{label}“{name}”不存在")
+    return found
+
+
 def region_id(conn: Connection, name: str | None) -> int | None:
     """The id of region ``name`` (or alias); None for None or 全市. Raises ConfigError if unknown."""
     if name is None or name == CITY_REGION:
         return None
-    rid = conn.scalar(select(Region.id).where(Region.name == name)) or \
-        conn.scalar(select(RegionAlias.region_id).where(RegionAlias.alias == name))
-    if rid is None:
-        raise ConfigError(f"县区“{name}”不存在")
-    return rid
+    return _named(conn, Region, RegionAlias.region_id, name, "县区")
 
 
 def chain_id(conn: Connection, name: str | None) -> int | None:
     """The id of industry chain ``name`` (or alias); None for None. Raises ConfigError if unknown."""
-    if name is None:
-        return None
-    cid = conn.scalar(select(Chain.id).where(Chain.name == name)) or \
-        conn.scalar(select(ChainAlias.chain_id).where(ChainAlias.alias == name))
-    if cid is None:
-        raise ConfigError(f"产业链“{name}”不存在")
-    return cid
+    return None if name is None else _named(conn, Chain, ChainAlias.chain_id, name, "产业链")

@@ -76,17 +76,23 @@ def county_rows(b: Briefing) -> list[tuple[list[str], list[str | None]]]:
     return out
 
 
-def _table(doc, head: list[str], rows: list[list[str]]) -> None:
+def _table(doc, head: list[str], rows: list[list[str]], levels: list[list[str | None]] | None = None,
+           size: float = 10) -> None:
+    """A centred grid table: a shaded header, then the rows; a cell with a 红黄蓝 level (``levels``)
+    is shaded in it, in white type on blue and red."""
     table = doc.add_table(rows=1, cols=len(head))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, text in zip(table.rows[0].cells, head):
-        _font(cell.paragraphs[0].add_run(text), HEADING_FONT, 10, bold=True)
+        _font(cell.paragraphs[0].add_run(text), HEADING_FONT, size, bold=True)
         shade(cell, "#EEEEEE")
-    for cells in rows:
-        for cell, text in zip(table.add_row().cells, cells):
+    for r, cells in enumerate(rows):
+        for cell, text, level in zip(table.add_row().cells, cells, levels[r] if levels else [None] * len(cells)):
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _font(cell.paragraphs[0].add_run(text), BODY_FONT, 10.5)
+            ink = "#1A1A1A" if level in (None, "yellow") else "#FFFFFF"
+            _font(cell.paragraphs[0].add_run(text), BODY_FONT, 10.5, colour=ink)
+            if level:
+                shade(cell, WARNING_COLORS[level])
 
 
 def activity_section(doc, b: Briefing) -> None:
@@ -130,20 +136,8 @@ def briefing_docx(b: Briefing) -> bytes:
         note = BULLETIN["table_note"].format(tp=fmt.percent(b.period.time_progress_pct),
                                              pp=fmt.two(settings.get("warning_yellow_pp")).removesuffix(".00"))
         _paragraph(doc, note, size=12, indent=False)
-        table = doc.add_table(rows=1, cols=len(COUNTY_COLUMNS))
-        table.style = "Table Grid"
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        for cell, text in zip(table.rows[0].cells, COUNTY_COLUMNS):
-            _font(cell.paragraphs[0].add_run(text), HEADING_FONT, 9, bold=True)
-            shade(cell, "#EEEEEE")
-        for cells, levels in county_rows(b):
-            row = table.add_row().cells
-            for cell, text, level in zip(row, cells, levels):
-                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-                ink = "#1A1A1A" if level in (None, "yellow") else "#FFFFFF"
-                _font(cell.paragraphs[0].add_run(text), BODY_FONT, 10.5, colour=ink)
-                if level:
-                    shade(cell, WARNING_COLORS[level])
+        rows = county_rows(b)
+        _table(doc, COUNTY_COLUMNS, [cells for cells, _ in rows], [levels for _, levels in rows], size=9)
 
     _paragraph(doc, BULLETIN["charts"], HEADING_FONT, 16)
     for chart in picture_charts(b, 860, 400):

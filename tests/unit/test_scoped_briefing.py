@@ -179,18 +179,25 @@ def test_a_liuzhou_like_city_briefs_as_its_report(liuzhou, cli_on):
     assert data["text"] == LIUZHOU_TEXT
 
 
-def test_the_overview_under_a_scope_shows_the_report_figures(liuzhou, monkeypatch):
+def overview_under(engine, monkeypatch, year: int, month: int, scope: str, region: str | None = None):
+    """总览 with those filters: its KPI cards and whether its paragraph holds ``text``."""
     from tests.app.helpers import kpi_cards, opened
-    at = opened(liuzhou, monkeypatch, "views/overview.py")
-    at.selectbox(key="year").select(2019).run()
-    at.selectbox(key="month").select(12).run()
-    at.selectbox(key="scope").select("1亿元以上").run()
+    at = opened(engine, monkeypatch, "views/overview.py")
+    at.selectbox(key="year").select(year).run()
+    at.selectbox(key="month").select(month).run()
+    if region:
+        at.selectbox(key="region").select(region).run()
+    at.selectbox(key="scope").select(scope).run()
     assert not at.exception
-    cards = kpi_cards(at)
+    return kpi_cards(at), " ".join(m.value for m in at.markdown)
+
+
+def test_the_overview_under_a_scope_shows_the_report_figures(liuzhou, monkeypatch):
+    cards, text = overview_under(liuzhou, monkeypatch, 2019, 12, "1亿元以上")
     assert cards["新签约项目"] == ("128 个", [("无上年同期数据", "muted"), ("占全市比重 36.68%", "")])
     assert cards["合同投资额"] == ("965.11 亿元", [("无上年同期数据", "muted"), ("占全市比重 91.78%", "")])
     assert cards["到位资金"] == ("852.55 亿元", [("无上年同期数据", "muted"), ("占全市比重 86.39%", "")])
-    assert any(LIUZHOU_TEXT in m.value for m in at.markdown)
+    assert LIUZHOU_TEXT in text
 
 
 # ---------------------------------------------------------------------------------------------
@@ -269,15 +276,8 @@ def test_a_pingba_like_district_briefs_as_its_report(pingba_report, cli_on):
 
 
 def test_the_overview_of_the_district_under_its_scope(pingba_report, monkeypatch):
-    from tests.app.helpers import kpi_cards, opened
-    at = opened(pingba_report, monkeypatch, "views/overview.py")
-    at.selectbox(key="year").select(2018).run()
-    at.selectbox(key="month").select(11).run()
-    at.selectbox(key="region").select("平坝区").run()
-    at.selectbox(key="scope").select("省外500万元以上").run()
-    assert not at.exception
-    cards = kpi_cards(at)
+    cards, text = overview_under(pingba_report, monkeypatch, 2018, 11, "省外500万元以上", "平坝区")
     assert cards["新签约项目"] == ("90 个", [("无上年同期数据", "muted"), ("占全区比重 94.74%", "")])
     assert cards["合同投资额"] == ("177.71 亿元", [("无上年同期数据", "muted"), ("占全区比重 96.70%", "")])
     assert cards["到位资金"] == ("143.92 亿元", [("无上年同期数据", "muted"), ("占全区比重 98.97%", "")])
-    assert any(PINGBA_TEXT in m.value for m in at.markdown)
+    assert PINGBA_TEXT in text
