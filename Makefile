@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench demo-data clean
+.PHONY: run test lint bench demo-data screenshots clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ bench: $(VENV)/.dev
 	$(PY) -m bench.import_bench
 	$(PY) -m bench.projects_bench
 	$(PY) -m bench.page_bench
+
+screenshots: $(VENV)/.dev
+	ZSDASH_SCREENSHOT_DIR=$(CURDIR)/docs/screenshots $(PY) -m pytest -n 2 tests/e2e
 
 demo-data: $(VENV)/.runtime
 	$(PY) -m sample_data.generate

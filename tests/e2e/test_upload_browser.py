@@ -121,7 +121,8 @@ def test_admin_uploads_two_counties_as_preselected_then_a_correction_says_what_g
     gone = page.locator('[data-testid="stExpander"]').filter(has_text="将移除的项目(1)")
     assert gone.locator('[data-testid="stDataFrame"]').count() == 1
     assert page.get_by_role("button", name="确认导入").is_disabled()
-    page.screenshot(path=str(tmp_path / "upload_supersede.png"))
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "upload_supersede.png"))
     page.get_by_text("我已了解").click()
     wait_idle(page)
     page.get_by_role("button", name="确认导入").click()
