@@ -1,11 +1,16 @@
 """Entry point: page config, login, navigation by role, global filters. Screens live in views/
 (not pages/: see README)."""
+from pathlib import Path
+
 import streamlit as st
 
 from labels import DEMO_BADGE
 from ui import auth, data
 
-st.set_page_config(page_title="招商引资领导驾驶舱", page_icon=":material/monitoring:", layout="wide")
+# the icon from a file of our own (sent inline): a :material/…: icon is fetched from fonts.gstatic.com,
+# which a closed government intranet cannot reach
+st.set_page_config(page_title="招商引资领导驾驶舱", page_icon=str(Path(__file__).parent / "ui" / "favicon.png"),
+                   layout="wide")
 
 data.engine()
 # (file, title, icon, url path); pages that filter call ui.filters.sidebar_filters() themselves.

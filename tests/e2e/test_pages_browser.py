@@ -22,8 +22,15 @@ def open_page(page, url):
     page.wait_for_selector("h1", timeout=30000)
 
 
+def outside(requests: list[str], server: str) -> list[str]:
+    """The requests that left the app's own server (a closed intranet would fail them)."""
+    return [u for u in requests if not u.startswith((server, "data:", "blob:", "about:"))]
+
+
 @pytest.mark.parametrize(("path", "title"), PAGES, ids=[u for u, _ in PAGES])
 def test_page_opens_without_error(demo_server, page, path, title):
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
     open_page(page, f"{demo_server.url}/{path}")
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.locator('[data-testid="stAlertContainer"]').filter(has_text="Error").count() == 0
@@ -34,6 +41,7 @@ def test_page_opens_without_error(demo_server, page, path, title):
     wait_for_charts(page)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{path}.png"))
+    assert requests and outside(requests, demo_server.url) == []
 
 
 def test_click_on_a_region_bar_opens_its_projects(demo_server, page):
