@@ -22,6 +22,7 @@ from labels import (
 )
 from ui import admin_data as ad
 from ui import auth, data
+from ui.uploader import workbook_uploader
 
 who = auth.require_page("admin", "管理")
 version = data.data_version()
@@ -82,7 +83,7 @@ def targets_tab():
         else:
             st.info(ADMIN["nothing_changed"])
 
-    upload = st.file_uploader(ADMIN["targets_upload"], type=["xlsx"], key="targets_file")
+    upload = workbook_uploader(ADMIN["targets_upload"], "targets_file")
     if upload is not None:
         found, problems = ad.targets_from_workbook(upload.getvalue())
         if problems:

@@ -14,6 +14,7 @@ from metrics.period import Period
 from ui import auth, data
 from ui import format as fmt
 from ui.cards import Kpi, kpi_grid_html
+from ui.uploader import workbook_uploader
 
 who = auth.require_page("upload", "数据上报")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -101,8 +102,7 @@ with upload_tab:
     c1, c2, c3 = st.columns(3)
     year = c1.number_input("填报年份", min_value=2000, max_value=2100, value=last_month.year, step=1)
     month = c2.selectbox("填报月份", list(range(1, 13)), index=last_month.month - 1, format_func=lambda m: f"{m}月")
-    upload = st.file_uploader("上传 Excel 工作簿(.xlsx、.xlsm、.xls、.xlsb、.ods 均可)",
-                              type=["xlsx", "xlsm", "xls", "xlsb", "ods"], key="upload_file")
+    upload = workbook_uploader("上传 Excel 工作簿(.xlsx、.xlsm、.xls、.xlsb、.ods 均可)", "upload_file")
     period = Period(int(year), int(month))
     choices = [CITY_REGION, *[r["name"] for r in cfg["regions"]]] if who.is_admin else list(who.regions)
     if upload is None:

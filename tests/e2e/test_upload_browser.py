@@ -157,3 +157,20 @@ def test_an_xls_saved_by_wps_uploads_like_an_xlsx(demo_server, page):
         assert overview(conn, period, Scope(region_id=region_id(conn, "临江区")))["signed_amount"] == \
             before + Decimal("5.67")
     engine.dispose()
+
+
+def test_the_uploader_speaks_chinese_and_states_the_real_limit(demo_server, page):
+    """Streamlit's uploader says "Upload" and "200MB per file"; ours says 选择文件 and 20 MB
+    (ZSDASH_UPLOAD_MAX_MB's default), the limit the importer applies."""
+    sign_in(page, f"{demo_server.url}/upload", "staff")
+    wait_idle(page)
+    zone = page.locator('[data-testid="stFileUploaderDropzone"]')
+    shown = zone.evaluate("""z => [z.querySelector('button [data-testid="stMarkdownContainer"] p'),
+                                   z.querySelector('[data-testid="stFileUploaderDropzoneInstructions"] span')]
+                                  .map(e => [getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content])""")
+    assert shown == [["0px", '"选择文件"'],
+                     ["0px", '"拖放到此处或点击选择 · 每个文件不超过 20 MB · xlsx、xlsm、xls、xlsb、ods"']]
+    too_big = b"PK\x03\x04" + b"\0" * (21 * 1024 * 1024)
+    upload(page, "太大的文件.xlsx", too_big)
+    page.get_by_text("20.0MB").or_(page.get_by_text("20MB")).first.wait_for(timeout=30000)
+    assert page.get_by_text("预检通过").count() == 0
