@@ -47,6 +47,11 @@ KPI_CSS = """<style>
 .kpi .line {font-size: .88rem; line-height: 1.5}
 .kpi .up {color: #09ab3b} .kpi .down, .kpi .behind {color: #c62828} .kpi .ahead {color: #1f6fd1}
 .kpi .muted {opacity: .6}
+@media (max-width: 640px) {  /* a phone: two cards a row, figures that fit */
+  .kpis {grid-template-columns: repeat(2, minmax(0, 1fr)) !important; gap: 10px}
+  .kpi {padding: 8px 10px 10px} .kpi .value {font-size: 1.45rem} .kpis.small .value {font-size: 1.2rem}
+  .kpi .label {font-size: .85rem} .kpi .line {font-size: .78rem}
+}
 </style>"""
 
 

@@ -60,3 +60,23 @@ def test_click_on_a_region_bar_opens_its_projects(demo_server, page):
     page.get_by_text(expected, exact=True).wait_for(timeout=30000)  # the list adds up to the bar clicked
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30000)
     assert page.get_by_text(expected, exact=True).count() == 1
+
+
+@pytest.mark.parametrize("path", ["", "chains", "ranking", "projects", "briefing", "resident"])
+def test_a_phone_sees_no_sideways_scroll_and_two_cards_a_row(demo_server, browser, path):
+    """390×844, as a forwarded link opens on a phone: the page fits the width; KPI cards two a row."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True,
+                                  has_touch=True)
+    page = context.new_page()
+    try:
+        sign_in(page, f"{demo_server.url}/{path}", "leader")
+        wait_for_charts(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        cards = page.locator('[data-testid="kpi-card"]')
+        if cards.count() >= 3:
+            tops = [cards.nth(i).bounding_box()["y"] for i in range(3)]
+            assert tops[0] == tops[1] < tops[2]
+            assert all(cards.nth(i).bounding_box()["x"] + cards.nth(i).bounding_box()["width"] <= 390
+                       for i in range(cards.count()))
+    finally:
+        context.close()
