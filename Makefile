@@ -19,6 +19,7 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 
 run: $(VENV)/.runtime
 	$(PY) cli.py init --demo
+	@echo "招商引资领导驾驶舱: http://localhost:$(PORT)"
 	$(PY) -m streamlit run app.py --server.port $(PORT)
 
 test: $(VENV)/.dev
