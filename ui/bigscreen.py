@@ -8,6 +8,8 @@ from html import escape
 
 from data_access import settings
 from labels import SCREEN, WARNING_COLORS, WARNING_LABELS
+from metrics.activities import ACTIVITY_KEYS
+from metrics.briefing import briefing_text
 from reports import charts
 from reports.content import Briefing
 from reports.images import chart_svg
@@ -66,6 +68,9 @@ header[data-testid="stHeader"], section[data-testid="stSidebar"], [data-testid="
 .screen .more span {display: block; font-size: calc(var(--u) * .8); color: #9fb7dd; white-space: nowrap;
   overflow: hidden; text-overflow: ellipsis}
 .screen .more b {font-size: calc(var(--u) * 1.4); color: #ffca28; white-space: nowrap}
+.screen .more.activities, .screen .more.events, .screen .more.problems {margin-top: 0}
+.screen .more.events {grid-template-columns: 1fr}
+.screen .more.events span {white-space: normal}
 .screen .text {font-size: calc(var(--u) * 1.1); line-height: 1.7; color: #e8f0ff; overflow: hidden}
 .screen .ticker {grid-area: ticker; overflow: hidden; white-space: nowrap; border-top: 2px solid #1e3a66;
   padding-top: calc(var(--u) * .3); font-size: calc(var(--u) * 1.05)}
@@ -102,12 +107,18 @@ def region_title(b: Briefing, key: str) -> str:
     return SCREEN[key] + (SCREEN["top"].format(n=SCREEN_MAX_BARS) if more else "")
 
 
-PANELS = (("trend", "regions"), ("chains", "funds"))  # the charts of each middle row (rotation)
+# the charts of each middle row (rotation); the third, 招商活动, only when the period has activities or events
+PANELS = (("trend", "regions"), ("chains", "funds"), ())
+
+
+def panel_count(b: Briefing) -> int:
+    """How many middle rows the rotation goes through for ``b``: 招商活动 only when there is any."""
+    return 3 if any((b.figures.get("activities") or {}).values()) or b.figures.get("events") else 2
 
 
 def panel_charts(b: Briefing, panel: int = 0) -> dict[str, str]:
-    """The charts of middle row ``panel`` (0 or 1; see PANELS) as SVG data URIs, dark theme. Only
-    the row shown is drawn: each chart takes vl-convert ~0.1–0.2 s, one after the other."""
+    """The charts of middle row ``panel`` (see PANELS) as SVG data URIs, dark theme. Only the row
+    shown is drawn: each chart takes vl-convert ~0.1–0.2 s, one after the other."""
     dark = charts.DARK
 
     def svg(chart) -> str:
@@ -124,7 +135,39 @@ def panel_charts(b: Briefing, panel: int = 0) -> dict[str, str]:
                                                width=600, height=430)),
         "funds": lambda: regions_bar("funds_in_place", "到位资金"),
     }
-    return {slot: drawn[slot]() for slot in PANELS[panel % 2]}
+    return {slot: drawn[slot]() for slot in PANELS[panel % len(PANELS)]}
+
+
+def _tiles(items: list[tuple[str, str]], kind: str) -> str:
+    return f'<div class="more {kind}">' + "".join(
+        f'<div><span>{escape(label)}</span><b>{escape(value)}</b></div>' for label, value in items) + "</div>"
+
+
+def activities_html(b: Briefing) -> str:
+    """The window's 招商活动 as large figures, two a row."""
+    a = b.figures.get("activities") or {}
+    items = [(kind, fmt.count(a[key], "次")) for kind, key in ACTIVITY_KEYS.items() if a.get(key)]
+    items += [("对接500强企业", fmt.count(a.get("top500_enterprises_contacted", 0), "家")),
+              ("协调解决问题", fmt.count(a.get("problems_solved", 0), "个"))]
+    return _tiles(items, "activities")
+
+
+def events_html(b: Briefing) -> str:
+    """The events with the largest signings (six at most), one a row."""
+    return _tiles([(e["name"], f'{e["signed_count"]}个 · {fmt.amount(e["signed_amount"])}')
+                   for e in (b.figures.get("events") or [])[:6]], "events")
+
+
+def problems_html(b: Briefing) -> str:
+    """The window's 企业诉求 by status."""
+    p = b.figures.get("problems") or {}
+    labels = (("收集企业诉求", "total"), ("已办结", "closed"), ("正在办理", "in_progress"), ("待办", "pending"))
+    return _tiles([(label, fmt.count(p.get(key, 0), "个")) for label, key in labels], "problems")
+
+
+def short_text(b: Briefing) -> str:
+    """The paragraph without its activity, event and problem sentences: what the 大屏's panel holds."""
+    return briefing_text(b.figures | {"activities": None, "events": [], "problems": None}, b.period)
 
 
 def _warning(row: dict) -> str | None:
@@ -173,21 +216,26 @@ def ticker_html(b: Briefing) -> str:
 
 
 def screen_html(b: Briefing, images: dict[str, str], panel: int = 0) -> str:
-    """The whole 大屏 for briefing ``b``; ``panel`` 0 or 1 chooses the middle row (rotation), whose
-    charts ``images`` holds (``panel_charts``)."""
+    """The whole 大屏 for briefing ``b``; ``panel`` (0 … panel_count − 1) chooses the middle row
+    (rotation), whose charts ``images`` holds (``panel_charts``)."""
     updated = b.updated_at.strftime("%Y-%m-%d %H:%M") if b.updated_at else "—"
     head = (f'<div class="head"><h1>{SCREEN["title"]}</h1><div class="meta">数据截至 <b>{escape(b.span)}</b> · '
             f'序时进度 <b>{fmt.percent(b.period.time_progress_pct)}</b> · 更新于 {updated}</div></div>')
-    if panel % 2 == 0:
+    panel %= panel_count(b)
+    if panel == 0:
         middle = (f'<div class="panel"><h2>{SCREEN["trend"]}</h2><img src="{images["trend"]}" alt="trend"></div>'
                   f'<div class="panel"><h2>{region_title(b, "regions")}</h2>'
                   f'<img src="{images["regions"]}" alt="regions"></div>'
                   f'<div class="panel"><h2>{SCREEN["ranking"]}</h2>{ranking_html(b)}{legend_html()}'
                   f'{more_figures_html(b)}</div>')
+    elif panel == 2:
+        middle = (f'<div class="panel"><h2>{SCREEN["activities"]}</h2>{activities_html(b)}</div>'
+                  f'<div class="panel"><h2>{SCREEN["events"]}</h2>{events_html(b)}</div>'
+                  f'<div class="panel"><h2>{SCREEN["problems"]}</h2>{problems_html(b)}</div>')
     else:
         middle = (f'<div class="panel"><h2>{SCREEN["chains"]}</h2><img src="{images["chains"]}" alt="chains"></div>'
                   f'<div class="panel"><h2>{region_title(b, "funds")}</h2>'
                   f'<img src="{images["funds"]}" alt="funds"></div>'
-                  f'<div class="panel"><h2>{SCREEN["text"]}</h2><div class="text">{escape(b.text)}</div></div>')
-    return (f'<div class="screen" data-testid="big-screen" data-panel="{panel % 2}">{head}'
+                  f'<div class="panel"><h2>{SCREEN["text"]}</h2><div class="text">{escape(short_text(b))}</div></div>')
+    return (f'<div class="screen" data-testid="big-screen" data-panel="{panel}">{head}'
             f'{cards_html(b.headlines)}<div class="main">{middle}</div>{ticker_html(b)}</div>')

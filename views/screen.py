@@ -1,6 +1,7 @@
 """大屏: the meeting-room screen — dark, large type, no sidebar or toolbar, no scrolling; refreshes
 itself every ``screen_refresh_seconds`` so a new upload appears without anyone touching it, and with
-?rotate=1 (or the screen_rotate setting) alternates between two panels at each refresh.
+?rotate=1 (or the screen_rotate setting) rotates its middle row at each refresh: trends and regions,
+chains and funds, and 招商活动 with the events' signings when the period has any.
 
 The period is the newest reported month, or ?year=&month= from the URL."""
 import datetime as dt
@@ -32,9 +33,9 @@ def live_screen():
                 f'<div class="text">{SCREEN["no_data"]}</div></div>')
         return
     b = data.briefing_content(period, Scope(), "全市", version)
-    panel = st.session_state.get("screen_panel", -1) + 1 if rotate else 0
+    panel = (st.session_state.get("screen_panel", -1) + 1) % bigscreen.panel_count(b) if rotate else 0
     st.session_state["screen_panel"] = panel
-    st.html(bigscreen.screen_html(b, data.screen_images(period, version, panel % 2), panel))
+    st.html(bigscreen.screen_html(b, data.screen_images(period, version, panel), panel))
     st.html(f'<div data-testid="screen-clock" style="position:fixed;right:1vw;bottom:.4vh;color:#58709a;'
             f'font-size:min(.8vw,1.4vh)">刷新于 {dt.datetime.now():%H:%M:%S}</div>')
 

@@ -75,3 +75,29 @@ def test_big_screen_rotates_its_panels_with_rotate_1(engine, monkeypatch):
         panels.append(re.search(r'data-panel="(\d)"', html).group(1))
         assert ("各产业链合同投资额" in html) == (panels[-1] == "1")
     assert panels == ["0", "1", "0"]
+
+
+def test_big_screen_adds_a_row_for_activities_when_there_are_any(engine, monkeypatch):
+    """The Liuzhou-like city of tests/unit/test_activities.py, June 2019: a third row, 招商活动 (4 talks,
+    1 event held, 2 coordination meetings, 2 500强 enterprises, 10 problems solved) and its events."""
+    from data_access.importer import import_workbook
+    from tests.unit.test_activities import ACTIVITIES, LEDGER
+    with engine.begin() as conn:
+        b.region(conn, "柳南区")
+        b.region(conn, "柳北区")
+    import_workbook(engine, b.workbook({"项目台账": LEDGER, "招商活动": ACTIVITIES}), "全市.xlsx", 2019, 6)
+    at = app_on(engine, monkeypatch, "views/screen.py")
+    at.query_params.update({"year": "2019", "month": "6", "rotate": "1"})
+    panels = []
+    for _ in range(4):
+        at.run()
+        html = html_of(at)
+        panels.append(re.search(r'data-panel="(\d)"', html).group(1))
+    assert panels == ["0", "1", "2", "0"]
+    at.session_state["screen_panel"] = 1
+    at.run()
+    html = html_of(at)
+    assert 'data-panel="2"' in html and "领导招商活动" in html
+    figures = re.findall(r"<div><span>([^<]+)</span><b>([^<]+)</b></div>", html)
+    assert ("对接洽谈", "4 次") in figures and ("协调解决问题", "10 个") in figures
+    assert ("柳州·深圳招商推介会", "2个 · 18.00 亿元") in figures and ("汽车产业洽谈会", "1个 · 2.00 亿元") in figures

@@ -149,3 +149,25 @@ def test_briefing_fits_one_screenshot_and_copies_its_paragraph(demo_server, brow
         assert download.value.suggested_filename == "招商引资简报_2026年1-10月_全市.png"
     finally:
         context.close()
+
+
+def test_the_rotation_reaches_the_activities_row_which_fits(refreshing_server, browser):
+    """With ?rotate=1 the demo's 大屏 goes through three rows; the 招商活动 row (activities, the events'
+    signings, 企业诉求) fits 1920×1080 with nothing overlapping."""
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.goto(f"{refreshing_server.url}/screen?rotate=1&token={display_link(refreshing_server)[1]}")
+        page.wait_for_selector('[data-testid="big-screen"][data-panel="2"]', timeout=60000)
+        page.wait_for_function("() => [...document.querySelectorAll('.screen img')].every(i => i.complete "
+                               "&& i.naturalWidth > 0)", timeout=30000)
+        assert page.locator(".screen .panel h2").all_inner_texts() == ["领导招商活动", "活动签约", "企业诉求"]
+        panels = page.evaluate(BOXES, ".screen .panel")
+        tiles = page.evaluate(BOXES, ".screen .panel .more div")
+        assert tiles and all(inside(p, [0, 0, 1920, 1080]) for p in panels + tiles)
+        assert all(any(inside(t, p) for p in panels) for t in tiles)  # every figure inside its panel
+        assert not any(overlap(a, b) for i, a in enumerate(tiles) for b in tiles[i + 1:])
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "screen-activities.png"))
+    finally:
+        context.close()
