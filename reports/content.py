@@ -16,7 +16,7 @@ from metrics.measures import empty_measures, measures
 from metrics.period import Period, Scope
 from metrics.ranking import county_ranking
 from metrics.trend import cumulative_trend
-from ui import format as fmt
+from reports import format as fmt
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,10 @@ from docx.shared import Cm, Pt, RGBColor
 from data_access import settings
 from labels import BULLETIN, WARNING_COLORS
 from metrics.activities import ACTIVITY_KEYS
+from reports import format as fmt
 from reports.content import Briefing
 from reports.images import chart_png
 from reports.png import picture_charts
-from ui import format as fmt
 
 TITLE_FONT, HEADING_FONT, BODY_FONT = "方正小标宋简体", "黑体", "仿宋_GB2312"
 # the county table: header, then how each cell is read off a ranking row; the warning of the

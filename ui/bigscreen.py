@@ -11,9 +11,9 @@ from labels import SCREEN, WARNING_COLORS, WARNING_LABELS
 from metrics.activities import ACTIVITY_KEYS
 from metrics.briefing import briefing_text
 from reports import charts
+from reports import format as fmt
 from reports.content import Briefing
 from reports.images import chart_svg
-from ui import format as fmt
 from ui.cards import cards_html
 from ui.ranking_data import rank_change_text
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
+from reports import format as fmt
 from reports.content import Headline
-from ui import format as fmt
 
 STATUS_CLASS = {"ahead": "ahead", "behind": "behind", None: "plain"}
 

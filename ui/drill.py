@@ -10,8 +10,8 @@ import streamlit as st
 from labels import METRIC_LABELS, PROJECT_COLUMNS, WARNING_LABELS
 from metrics.measures import MEASURES
 from metrics.period import Period, Scope
+from reports import format as fmt
 from ui import data
-from ui import format as fmt
 
 SHOWN = ["code", "name", "investor", "region", "chain", "stage", "sign_date", "contract_amount", "funds",
          "start_date", "production_date", "tags", "warning", "reason"]

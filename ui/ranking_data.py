@@ -17,8 +17,8 @@ from labels import SHARE_INDICATORS, TARGET_INDICATORS, WARNING_COLORS, WARNING_
 from metrics import activities as activity_metrics
 from metrics.period import Period, Scope
 from metrics.resident import AGE_BANDS, NO_UNIT, problem_summary, resident_funnel, resident_signed_in_month
+from reports import format as fmt
 from ui import charts, data
-from ui import format as fmt
 
 # metric -> indicator name as written in 年度目标 (签约项目数, 合同投资额, …), in that order
 INDICATOR_NAMES = {metric: name for name, metric in TARGET_INDICATORS.items()}

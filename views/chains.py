@@ -6,9 +6,9 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
+from reports import format as fmt
 from ui import auth, charts, data
 from ui import breakdowns_data as bd
-from ui import format as fmt
 from ui.cards import Kpi, change_line, kpi_grid_html
 from ui.drill import project_table, show_projects_behind, totals_line
 from ui.filters import sidebar_filters

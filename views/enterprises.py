@@ -6,9 +6,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from reports import format as fmt
 from ui import auth, charts, data
 from ui import breakdowns_data as bd
-from ui import format as fmt
 from ui.cards import Kpi, kpi_grid_html
 from ui.drill import project_table
 from ui.filters import sidebar_filters

@@ -4,10 +4,10 @@ import streamlit as st
 
 from labels import METRIC_LABELS
 from metrics.briefing import whole_name
+from reports import format as fmt
 from reports.charts import region_frame, trend_chart
 from reports.content import progress_status
 from ui import auth, charts, data, first_paint
-from ui import format as fmt
 from ui.cards import Kpi, change_line, kpi_grid_html
 from ui.drill import show_projects_behind
 from ui.filters import sidebar_filters

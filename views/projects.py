@@ -12,8 +12,8 @@ from labels import PROJECT_COLUMNS, WARNING_COLORS, WARNING_LABELS
 from metrics.briefing import span
 from metrics.period import Scope
 from metrics.projects import EXPORT_CAP, PAGE_SIZE
+from reports import format as fmt
 from ui import auth, charts, data
-from ui import format as fmt
 from ui import projects_data as pdata
 from ui.drill import project_frame
 from ui.export import PROJECT_LABELS

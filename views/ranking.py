@@ -4,8 +4,8 @@ import streamlit as st
 
 from metrics.briefing import span
 from metrics.period import Scope
+from reports import format as fmt
 from ui import auth, charts, data
-from ui import format as fmt
 from ui import ranking_data as rd
 from ui.drill import show_projects_behind
 from ui.filters import sidebar_filters

@@ -7,8 +7,8 @@ import streamlit as st
 
 from metrics.briefing import span
 from metrics.period import Scope
+from reports import format as fmt
 from ui import auth, charts, data
-from ui import format as fmt
 from ui import ranking_data as rd
 from ui.cards import Kpi, kpi_grid_html
 from ui.drill import project_table, show_projects_behind, totals_line

@@ -11,8 +11,8 @@ from data_access.batches import kinds_text
 from data_access.models import CITY_REGION
 from labels import BATCH_STATUS
 from metrics.period import Period
+from reports import format as fmt
 from ui import auth, data
-from ui import format as fmt
 from ui.cards import Kpi, kpi_grid_html
 from ui.uploader import workbook_uploader
 

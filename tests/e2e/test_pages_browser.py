@@ -9,8 +9,8 @@ from data_access import db
 from data_access.config import region_id
 from metrics.measures import measures
 from metrics.period import Period, Scope
+from reports import format as fmt
 from tests.e2e.conftest import SHOTS, sign_in, wait_for_charts
-from ui import format as fmt
 
 pytestmark = pytest.mark.e2e
 APP = (Path(__file__).resolve().parents[2] / "app.py").read_text(encoding="utf-8")

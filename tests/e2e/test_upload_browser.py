@@ -10,9 +10,9 @@ from data_access import db
 from data_access.config import region_id
 from metrics.figures import overview
 from metrics.period import Period, Scope
+from reports import format as fmt
 from tests.builders import LEDGER_HEAD, ledger_row, workbook
 from tests.e2e.conftest import SHOTS, choose_period, sign_in, wait_for_app, wait_for_charts, wait_idle
-from ui import format as fmt
 
 pytestmark = pytest.mark.e2e
 
