@@ -110,6 +110,13 @@ def batch_region(chosen: int | None, named: set[int], city_id: int,
     return None, None
 
 
+def region_settled(chosen: int | None, named: set[int], city_id: int, allowed: set[int] | None) -> bool:
+    """Whether ``batch_region`` is already certain with only the regions ``named`` so far (more rows
+    to come can only add to them): a choice, a staff account's only region, or two counties named."""
+    return chosen is not None or (allowed is not None and len(allowed) == 1) or \
+        (allowed is None and len(named - {city_id}) >= 2)
+
+
 # ---------------------------------------------------------------------------------------------
 # the log
 

@@ -266,9 +266,7 @@ def _import(engine: Engine, content: bytes, file_name: str, year, month, region,
             plan.check(item.sheet.name, item.rows)
             if item.sheet is LEDGER and not region_problems and not plan.problems \
                     and not any(r.problems for r in read):
-                decided = chosen is not None or (allowed is not None and len(allowed) == 1) or \
-                    (allowed is None and len(plan.named - {names.city_id}) >= 2)
-                if decided:  # the batch's region is known before the other sheets are read
+                if batches.region_settled(chosen, plan.named, names.city_id, allowed):
                     batch_region, _ = batches.batch_region(chosen, plan.named, names.city_id, allowed)
                     # the projects are written while the other sheets are read and checked, which
                     # needs no database: the connection is the background thread's until it is done
