@@ -148,6 +148,10 @@ BATCH_MSG = {
     "gone_activities": "招商活动{n}条",
 }
 
+# what a superseded upload loses, by kind of row (the preview's tables, the command line's lines)
+GONE_TITLES = {"projects": "项目", "funds": "到位资金", "targets": "年度目标", "resident": "驻点招商记录",
+               "problems": "企业诉求", "activities": "招商活动"}
+
 # 提示: findings worth a second look that do not block an upload
 NOTE_MSG = {
     "resident_ytd": "工作队“{team}”{period}累计考察回访企业{visited}家,多于累计对接企业{contacted}家,请核实",

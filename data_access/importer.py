@@ -63,7 +63,7 @@ from data_access.models import (
     Tag,
 )
 from data_access.upload_guard import UploadRejected
-from labels import BATCH_MSG, KIND_LABELS, MSG, NOTE_MSG, TARGET_INDICATORS, UPLOAD_RIGHTS_MSG
+from labels import BATCH_MSG, GONE_TITLES, KIND_LABELS, MSG, NOTE_MSG, TARGET_INDICATORS, UPLOAD_RIGHTS_MSG
 
 __all__ = ["ImportRejected", "ImportResult", "import_workbook", "resolve_period"]
 
@@ -123,7 +123,7 @@ class ImportResult:
 
     def gone_lines(self) -> list[str]:
         """What disappears with the uploads superseded, a line per row (the command line prints them)."""
-        return [f"  批次 #{s.batch_id} 将移除的{BATCH_MSG['gone_' + kind].format(n='').rstrip('条个')}:"
+        return [f"  批次 #{s.batch_id} 将移除的{GONE_TITLES[kind]}:"
                 + ",".join(f"{k} {v}" for k, v in row.items())
                 for s in self.superseded for kind, rows in s.gone.items() for row in rows]
 

@@ -9,7 +9,7 @@ import streamlit as st
 
 from data_access.batches import kinds_text
 from data_access.models import CITY_REGION
-from labels import BATCH_STATUS
+from labels import BATCH_STATUS, GONE_TITLES
 from metrics.period import Period
 from reports import format as fmt
 from ui import auth, data
@@ -73,10 +73,6 @@ def show_preview(result, before: dict):
         if rows:
             with st.expander(f"{title}({len(rows)})", expanded=len(rows) <= 20):
                 st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-
-
-GONE_TITLES = {"projects": "项目", "funds": "到位资金", "targets": "年度目标", "resident": "驻点招商记录",
-               "problems": "企业诉求", "activities": "招商活动"}
 
 
 def checked_upload(content: bytes, name: str, period: Period, region: str | None):
