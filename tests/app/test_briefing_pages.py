@@ -63,18 +63,24 @@ def test_big_screen_on_an_empty_database(engine, monkeypatch):
     assert "暂无数据" in html_of(at)
 
 
+def rotation(at, runs: int) -> list[tuple[str, str]]:
+    """(the middle row shown, the page's HTML) of ``runs`` refreshes of the 大屏."""
+    shown = []
+    for _ in range(runs):
+        at.run()
+        html = html_of(at)
+        shown.append((re.search(r'data-panel="(\d)"', html).group(1), html))
+    return shown
+
+
 def test_big_screen_rotates_its_panels_with_rotate_1(engine, monkeypatch):
     with engine.begin() as conn:
         b.three_counties(conn)
     at = app_on(engine, monkeypatch, "views/screen.py")
     at.query_params.update({"year": "2024", "month": "6", "rotate": "1"})
-    panels = []
-    for _ in range(3):
-        at.run()
-        html = html_of(at)
-        panels.append(re.search(r'data-panel="(\d)"', html).group(1))
-        assert ("各产业链合同投资额" in html) == (panels[-1] == "1")
-    assert panels == ["0", "1", "0"]
+    pages = rotation(at, 3)
+    assert [panel for panel, _ in pages] == ["0", "1", "0"]
+    assert [("各产业链合同投资额" in html) for _, html in pages] == [False, True, False]
 
 
 def test_big_screen_adds_a_row_for_activities_when_there_are_any(engine, monkeypatch):
@@ -88,12 +94,7 @@ def test_big_screen_adds_a_row_for_activities_when_there_are_any(engine, monkeyp
     import_workbook(engine, b.workbook({"项目台账": LEDGER, "招商活动": ACTIVITIES}), "全市.xlsx", 2019, 6)
     at = app_on(engine, monkeypatch, "views/screen.py")
     at.query_params.update({"year": "2019", "month": "6", "rotate": "1"})
-    panels = []
-    for _ in range(4):
-        at.run()
-        html = html_of(at)
-        panels.append(re.search(r'data-panel="(\d)"', html).group(1))
-    assert panels == ["0", "1", "2", "0"]
+    assert [panel for panel, _ in rotation(at, 4)] == ["0", "1", "2", "0"]
     at.session_state["screen_panel"] = 1
     at.run()
     html = html_of(at)
