@@ -278,37 +278,38 @@ def _check_parts(package: _Package, sheets: dict[str, str]) -> dict[str, set[tup
     """Every part inflates within the limit and no XML part declares a DTD; the ``sheets`` to be
     read declare no absurd size; their formula cells without a value. Other sheets are not looked
     at beyond that: they are not read."""
-    max_rows, max_cols = settings.get("upload_max_rows"), settings.get("upload_max_columns")
     budget = [settings.get("upload_max_unpacked_mb") * 1024 * 1024]
     wanted = {part: name for name, part in sheets.items()}
     formulas: dict[str, set] = {}
     with _corrupt_on_damage():
         for part, info in package.infos.items():
-            xml = part.endswith((".xml", ".rels")) or part in ("content.xml", "styles.xml")
             if part in wanted:
-                data = b"".join(_inflated(package, info, budget))
-                if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-                    raise UploadRejected(MSG["file_dtd"])
-                name = wanted[part]
-                dim = DIMENSION.search(data[:4096])
-                if dim:
-                    last = CELL_REF.findall(dim.group(1).decode("ascii", "replace"))
-                    if last:
-                        letters, row = last[-1]
-                        if int(row) > max_rows + 100 or column_index(letters) >= max_cols:
-                            raise UploadRejected(MSG["sheet_too_large"].format(
-                                sheet=name, ref=dim.group(1).decode(), rows=max_rows, cols=max_cols))
-                cells = {(int(r) - 1, column_index(c)) for ref in FORMULA_WITHOUT_VALUE.findall(data)
-                         for c, r in CELL_REF.findall(ref.decode())} if b"<f" in data or b":f" in data else set()
+                cells = _check_sheet(wanted[part], b"".join(_inflated(package, info, budget)))
                 if cells:
-                    formulas[name] = cells
+                    formulas[wanted[part]] = cells
                 continue
-            tail = b""
+            tail, xml = b"", part.endswith((".xml", ".rels"))
             for chunk in _inflated(package, info, budget):
                 if xml and (b"<!DOCTYPE" in tail + chunk or b"<!ENTITY" in tail + chunk):
                     raise UploadRejected(MSG["file_dtd"])
                 tail = chunk[-8:]
     return formulas
+
+
+def _check_sheet(name: str, xml: bytes) -> set[tuple[int, int]]:
+    """A sheet to be read: no DTD, no absurd declared size; its formula cells without a value."""
+    if b"<!DOCTYPE" in xml or b"<!ENTITY" in xml:
+        raise UploadRejected(MSG["file_dtd"])
+    max_rows, max_cols = settings.get("upload_max_rows"), settings.get("upload_max_columns")
+    dim = DIMENSION.search(xml[:4096])
+    last = CELL_REF.findall(dim.group(1).decode("ascii", "replace")) if dim else []
+    if last and (int(last[-1][1]) > max_rows + 100 or column_index(last[-1][0]) >= max_cols):
+        raise UploadRejected(MSG["sheet_too_large"].format(sheet=name, ref=dim.group(1).decode(), rows=max_rows,
+                                                           cols=max_cols))
+    if b"<f" not in xml and b":f" not in xml:
+        return set()
+    return {(int(r) - 1, column_index(c)) for ref in FORMULA_WITHOUT_VALUE.findall(xml)
+            for c, r in CELL_REF.findall(ref.decode())}
 
 
 class SheetReader:
