@@ -15,7 +15,7 @@ from data_access.config import ConfigError, add_chain, add_region, chain_id, reg
 from data_access.importer import ImportRejected, import_workbook
 from data_access.models import CITY_REGION, ORIGINS
 from data_access.periods import has_projects
-from labels import ACCOUNT_MSG, AUDIT_ACTIONS, BATCH_STATUS, ROLE_LABELS
+from labels import ACCOUNT_MSG, AUDIT_ACTIONS, BATCH_STATUS, DELIVERY_STATUS, PUSH_KINDS, REPORT_STATUS, ROLE_LABELS
 from metrics.briefing import briefing
 from metrics.figures import rounded
 from metrics.period import Period, Scope
@@ -212,6 +212,9 @@ def cmd_briefing(args) -> int:
         return 0
     with _engine().connect() as conn:
         data = rounded(briefing(conn, period, _scope(conn, args)))
+        if args.format == "json":
+            from metrics.reporting import reporting_json
+            data["reporting"] = reporting_json(conn, period, dt.date.today())
     if args.format == "json":
         out = json.dumps(data, ensure_ascii=False, indent=2, default=dt.date.isoformat)  # an event's date
     else:
@@ -220,6 +223,130 @@ def cmd_briefing(args) -> int:
         Path(args.out).write_text(out + "\n", encoding="utf-8")
     else:
         print(out)
+    return 0
+
+
+def _moment(text: str) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”不是时间,格式应为 YYYY-MM-DDTHH:MM") from None
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”不是日期,格式应为 YYYY-MM-DD") from None
+
+
+def cmd_channel(args) -> int:
+    from data_access import notify
+    engine = _engine()
+    if args.action == "add":
+        with engine.begin() as conn:
+            notify.add_channel(conn, args.name, args.url, "cli")
+            shown = notify.masked(args.url)
+        print(f"已添加渠道:{args.name}({shown})")
+    elif args.action == "remove":
+        with engine.begin() as conn:
+            notify.remove_channel(conn, args.name, "cli")
+        print(f"已删除渠道:{args.name}(推送记录保留)")
+    elif args.action == "test":
+        from reports.push import test_channel
+        ok, answer = test_channel(engine, args.name, "cli")
+        print(f"测试消息{'已发送' if ok else '发送失败'}:{answer}", file=sys.stdout if ok else sys.stderr)
+        return 0 if ok else 1
+    else:
+        with engine.connect() as conn:
+            rows = notify.channels(conn)
+        if not rows:
+            print("暂无推送渠道")
+        for c in rows:
+            print(f"{c['name']}\t{c['shown']}\t订阅{c['subscriptions']}项\t{c['created_by']}\t"
+                  f"{c['created_at']:%Y-%m-%d %H:%M}")
+    return 0
+
+
+def cmd_subscribe(args) -> int:
+    from data_access import notify
+    with _engine().begin() as conn:
+        sid = notify.subscribe(conn, args.channel, args.kind, args.region, "cli")
+    print(f"已订阅 #{sid}:渠道“{args.channel}”接收{PUSH_KINDS[args.kind]}({args.region or CITY_REGION})")
+    return 0
+
+
+def cmd_unsubscribe(args) -> int:
+    from data_access import notify
+    with _engine().begin() as conn:
+        notify.unsubscribe(conn, args.subscription_id, "cli")
+    print(f"已取消订阅 #{args.subscription_id}")
+    return 0
+
+
+def cmd_subscriptions(args) -> int:
+    from data_access import notify
+    with _engine().connect() as conn:
+        rows = notify.subscriptions(conn)
+    if not rows:
+        print("暂无订阅")
+    for s in rows:
+        print(f"#{s['id']}\t{s['channel']}\t{PUSH_KINDS[s['kind']]}\t{s['region']}\t{s['created_by']}\t"
+              f"{s['created_at']:%Y-%m-%d %H:%M}")
+    return 0
+
+
+def cmd_push(args) -> int:
+    from reports import push
+    engine = _engine()
+    if args.now:
+        if not args.period:
+            print("--now briefing 需要用 --period YYYY-MM 指定月份", file=sys.stderr)
+            return 2
+        report = push.push_now(engine, Period.parse(args.period), "cli", args.at)
+    else:
+        report = push.run_due(engine, args.at)
+    for line in report.lines:
+        print(line)
+    print(f"本次推送:成功{report.sent}条,失败{report.failed}条,无需发送{report.skipped}条")
+    return 1 if report.failed else 0
+
+
+def cmd_deliveries(args) -> int:
+    from data_access import notify
+    with _engine().connect() as conn:
+        rows = notify.attempts(conn, args.limit)
+    if not rows:
+        print("暂无推送记录")
+    for r in rows:
+        result = DELIVERY_STATUS[r["status"]] if r["ok"] is None else ("成功" if r["ok"] else "失败")
+        print("\t".join([f"{r['at']:%Y-%m-%d %H:%M:%S}", r["channel"], PUSH_KINDS[r["kind"]], r["period"],
+                         r["title"] or r["subject"], result, r["answer"]]))
+    return 0
+
+
+def cmd_deadline(args) -> int:
+    from data_access import calendar
+    period = Period.parse(args.period)
+    with _engine().begin() as conn:
+        if args.on or args.reset:
+            calendar.set_deadline(conn, period.year, period.month, None if args.reset else args.on, "cli")
+        due = calendar.deadline(conn, period.year, period.month)
+    print(f"{period.year}年{period.month}月数据的上报截止日期:{due:%Y-%m-%d}")
+    return 0
+
+
+def cmd_reporting(args) -> int:
+    from metrics.reporting import reporting
+    period = Period.parse(args.period)
+    with _engine().connect() as conn:
+        found = reporting(conn, period, args.today or dt.date.today())
+    c = found["counts"]
+    print(f"{period.year}年{period.month}月 上报截止 {found['due_on']:%Y-%m-%d}:已报 {c['reported']}/{c['regions']}"
+          f" · 按时 {c['on_time']} · 逾期上报 {c['late']} · 逾期未报 {c['missing']} · 未到截止日未报 {c['pending']}")
+    for r in found["rows"]:
+        when = f"{r['uploaded_at']:%Y-%m-%d %H:%M}\t{r['uploaded_by']}" if r["reported"] else "\t"
+        print(f"{r['region']}\t{REPORT_STATUS[r['status']]}\t{when}")
     return 0
 
 
@@ -277,6 +404,44 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--origin", choices=list(ORIGINS), help="只统计该投资来源的项目")
     s.add_argument("--manufacturing", action="store_true", help="只统计制造业项目")
     s.set_defaults(func=cmd_briefing)
+    channel = sub.add_parser("channel", help="推送渠道").add_subparsers(dest="action", required=True)
+    s = channel.add_parser("add", help="添加渠道(apprise 地址:wecombot://…、dingtalk://…、mailtos://…、json://…)")
+    s.add_argument("name")
+    s.add_argument("url")
+    s.set_defaults(func=cmd_channel)
+    for action, text in (("remove", "删除渠道及其订阅"), ("test", "发送测试消息")):
+        s = channel.add_parser(action, help=text)
+        s.add_argument("name")
+        s.set_defaults(func=cmd_channel)
+    channel.add_parser("list", help="列出渠道(地址中的密钥已隐去)").set_defaults(func=cmd_channel)
+    s = sub.add_parser("subscribe", help="为渠道订阅月度通报、上报提醒或预警")
+    s.add_argument("channel")
+    s.add_argument("--kind", required=True, choices=list(PUSH_KINDS))
+    s.add_argument("--region", help="只推送该县区的内容(默认全市)")
+    s.set_defaults(func=cmd_subscribe)
+    s = sub.add_parser("unsubscribe", help="取消订阅")
+    s.add_argument("subscription_id", type=int)
+    s.set_defaults(func=cmd_unsubscribe)
+    sub.add_parser("subscriptions", help="列出订阅").set_defaults(func=cmd_subscriptions)
+    s = sub.add_parser("push", help="推送:--due 发送此刻到期的内容(由 cron 或 systemd 定时器每几分钟运行)")
+    mode = s.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--due", action="store_true")
+    mode.add_argument("--now", choices=["briefing"], help="立即推送一个月的通报(需 --period)")
+    s.add_argument("--at", type=_moment, help="按该时刻计算(补发、测试),格式 YYYY-MM-DDTHH:MM")
+    s.add_argument("--period", help="YYYY-MM(与 --now 一起使用)")
+    s.set_defaults(func=cmd_push)
+    s = sub.add_parser("deliveries", help="推送记录(每次尝试一行,最新的在前)")
+    s.add_argument("--limit", type=int, default=50)
+    s.set_defaults(func=cmd_deliveries)
+    s = sub.add_parser("deadline", help="查看或调整某月数据的上报截止日期")
+    s.add_argument("--period", required=True, help="YYYY-MM")
+    s.add_argument("--on", type=_day, help="新的截止日期 YYYY-MM-DD")
+    s.add_argument("--reset", action="store_true", help="恢复默认截止日期")
+    s.set_defaults(func=cmd_deadline)
+    s = sub.add_parser("reporting", help="上报进度:各县区某月数据的上报情况")
+    s.add_argument("--period", required=True, help="YYYY-MM")
+    s.add_argument("--today", type=_day, help="按该日期判断是否逾期(默认今天)")
+    s.set_defaults(func=cmd_reporting)
     return p
 
 

@@ -283,6 +283,8 @@ AUDIT_ACTIONS = {
     "chain_add": "添加产业链", "chain_aliases": "修改产业链别名", "tag_add": "添加企业标签", "user_create": "创建账号",
     "user_update": "修改账号角色或县区", "password_reset": "重置密码", "user_disable": "停用账号",
     "user_enable": "启用账号", "display_link_create": "创建显示链接", "display_link_revoke": "撤销显示链接",
+    "deadline": "调整上报截止日期", "channel_add": "添加推送渠道", "channel_remove": "删除推送渠道",
+    "channel_test": "发送测试消息", "subscribe": "添加订阅", "unsubscribe": "取消订阅", "push_now": "手动推送",
 }
 AUDIT_COLUMNS = ("时间", "操作人", "操作", "对象", "修改前", "修改后")
 
@@ -413,3 +415,9 @@ ADMIN = {
     "audit_limit": "显示条数",
     "audit_empty": "暂无审计记录。",
 }
+
+# notifications (SPEC §3, §7)
+PUSH_KINDS = {"briefing": "月度通报", "reminder": "上报提醒", "alert": "预警"}
+DELIVERY_STATUS = {"sending": "发送中", "sent": "已发送", "failed": "失败,待重试", "given_up": "失败,已放弃",
+                   "skipped": "无需发送"}
+REPORT_STATUS = {"on_time": "按时上报", "late": "逾期上报", "missing": "逾期未报", "pending": "未报(未到截止日)"}

@@ -17,7 +17,8 @@ from data_access.models import AuditLog
 ACTIONS = ("login", "login_failed", "login_throttled", "logout", "session_timeout", "display_open",
            "upload", "rollback", "targets", "setting", "region_add", "region_aliases", "chain_add", "chain_aliases",
            "tag_add", "user_create", "user_update", "password_reset", "user_disable", "user_enable",
-           "display_link_create", "display_link_revoke")
+           "display_link_create", "display_link_revoke", "deadline", "channel_add", "channel_remove", "channel_test",
+           "subscribe", "unsubscribe", "push_now")
 
 
 def _default(value):

@@ -40,6 +40,7 @@ from data_access.models import (
     Activity,
     AnnualTarget,
     BatchChange,
+    BatchRegion,
     EnterpriseProblem,
     Funds,
     ImportBatch,
@@ -216,6 +217,15 @@ def _entries(conn: Connection, batch_ids: Iterable[int], op: str | None = None,
     return out
 
 
+def signed_by(conn: Connection, batch_id: int) -> set[str]:
+    """The codes of the projects batch ``batch_id`` added, or gave a sign date they had not had."""
+    codes: set[str] = set()
+    for e in _entries(conn, [batch_id], op="write", tables=["project"]):
+        if e.marker == INSERTED or (e.marker is None and (e.before is None or e.before.get("sign_date") is None)):
+            codes.update(k[0] for k in e.keys)
+    return codes
+
+
 def _rows_of(entries: list[Entry]) -> dict[str, set[tuple]]:
     found: dict[str, set[tuple]] = defaultdict(set)
     for e in entries:
@@ -291,6 +301,13 @@ def create(conn: Connection, *, user: str, file_name: str, sha: str, region_id, 
         created_at=dt.datetime.now(), row_count=0, status="active")).inserted_primary_key[0]
     conn.execute(insert(ImportFile).values(batch_id=batch_id, content=content))
     return batch_id
+
+
+def record_regions(conn: Connection, batch_id: int, region_ids: Iterable[int]) -> None:
+    """The regions a batch's rows name (上报进度: a 全市 batch reports for each of them)."""
+    rows = [{"batch_id": batch_id, "region_id": r} for r in sorted(set(region_ids))]
+    if rows:
+        conn.execute(insert(BatchRegion), rows)
 
 
 def record_kinds(conn: Connection, batch_id: int, kinds: Iterable[str]) -> None:

@@ -298,6 +298,7 @@ def _import(engine: Engine, content: bytes, file_name: str, year, month, region,
             if plan.problems:
                 raise _rejection(plan.problems, result)
         touched = plan.write(opening.writer, result) | opening.touched
+        batches.record_regions(conn, result.batch_id, {batch_region} if batch_region else plan.named - {names.city_id})
         for superseded in result.superseded:
             batches.what_goes(conn, superseded)
         result.notes = plan.notes()

@@ -349,3 +349,86 @@ class MonthlyFact(Base):
     funds_in_place: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
 
     __table_args__ = (Index("ix_fact_period", "year", "month"),)
+
+
+class BatchRegion(Base):
+    """A region a batch's rows name (a county batch: its own; a 全市 batch: each county its rows name).
+    上报进度 counts a county as reported by a 全市 ledger batch with rows of it."""
+    __tablename__ = "import_batch_region"
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id", ondelete="CASCADE"), primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), primary_key=True)
+
+
+class ReportDeadline(Base):
+    """An admin's deadline for one month's report, replacing the default (day ``report_deadline_day``
+    of the following month)."""
+    __tablename__ = "report_deadline"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[int] = mapped_column(Integer, primary_key=True)
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    set_by: Mapped[str] = mapped_column(String(50))
+    set_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Channel(Base):
+    """A notification destination in apprise URL syntax. ``url`` holds secrets (robot keys,
+    passwords): it is read only to send; everything shown or logged uses its masked form."""
+    __tablename__ = "channel"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50), unique=True)
+    url: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(50))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Subscription(Base):
+    """A kind of message (briefing / reminder / alert) sent to a channel, for one region or (NULL)
+    the whole city."""
+    __tablename__ = "subscription"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channel.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
+    created_by: Mapped[str] = mapped_column(String(50))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Delivery(Base):
+    """One message owed to a subscription: (subscription, kind, period, subject) is unique, so it is
+    sent once however many ``push`` runs overlap. ``subject`` tells apart the messages of one period
+    ('' for the briefing, the reminder's day, the alert's region and indicator or project).
+    ``status``: sending (claimed by a run) / sent / failed (retried at ``next_attempt_at``) /
+    given_up / skipped (nothing to say, e.g. every region has reported). The channel's name and the
+    kind are copied, so the log outlives a removed subscription."""
+    __tablename__ = "delivery"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscription_id: Mapped[int | None] = mapped_column(ForeignKey("subscription.id", ondelete="SET NULL"))
+    channel_name: Mapped[str] = mapped_column(String(50))
+    kind: Mapped[str] = mapped_column(String(20))
+    period: Mapped[str] = mapped_column(String(7))  # YYYY-MM
+    subject: Mapped[str] = mapped_column(String(200), default="")
+    title: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(20))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    __table_args__ = (UniqueConstraint("subscription_id", "kind", "period", "subject"),
+                      Index("ix_delivery_status", "status", "next_attempt_at"))
+
+
+class DeliveryAttempt(Base):
+    """One try at sending a delivery, with the channel's answer (secrets masked)."""
+    __tablename__ = "delivery_attempt"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("delivery.id", ondelete="CASCADE"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    ok: Mapped[bool] = mapped_column(Boolean)
+    answer: Mapped[str] = mapped_column(Text, default="")
+
+
+class AlertScan(Base):
+    """An import batch whose alerts (a region turned 红, a ≥10亿 project signed) have been worked out."""
+    __tablename__ = "alert_scan"
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id", ondelete="CASCADE"), primary_key=True)
+    scanned_at: Mapped[dt.datetime] = mapped_column(DateTime)

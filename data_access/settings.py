@@ -75,6 +75,24 @@ SETTINGS = [
             "attempt is refused even with the right password", int),
     Setting("login_window_seconds", "60", "Accounts: the login throttle's window, in seconds", int),
     Setting("password_min_length", "8", "Accounts: shortest accepted password", int),
+    Setting("report_deadline_day", "5", "上报进度: month M's reports are due on this day of month M+1 (an admin may "
+            "move one month's deadline on 管理)", int),
+    Setting("reminder_days_before", "2", "Push: reporting reminders go this many days before the deadline, and "
+            "again on the deadline, naming the regions not yet reported", int),
+    Setting("push_hour", "9", "Push: the hour (0-23) at which reminders and the monthly briefing go; the "
+            "briefing for month M goes the day after its deadline", int),
+    Setting("public_url", "", "Push: the app's address as leaders open it (e.g. https://zsdash.example.gov.cn); "
+            "messages link to it when set"),
+    Setting("push_timeout_seconds", "10", "Push: seconds to wait for a channel to connect and to answer", int),
+    Setting("push_max_attempts", "5", "Push: a failed delivery is tried this many times in all, then given up", int),
+    Setting("push_retry_minutes", "10", "Push: wait before the first retry of a failed delivery; each further "
+            "retry waits twice as long", int),
+    Setting("push_catch_up_hours", "72", "Push: a briefing or reminder whose time passed more than this many hours "
+            "ago is not sent (a new subscription does not receive old months; a stopped timer catches up)", int),
+    Setting("wecom_robot_url", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send",
+            "Push: the WeChat Work group robot endpoint (change it for 政务微信 or another private deployment)"),
+    Setting("dingtalk_robot_url", "https://oapi.dingtalk.com/robot/send",
+            "Push: the DingTalk group robot endpoint (change it for 专有钉钉 / 政务钉钉)"),
 ]
 
 _BY_NAME = {s.name: s for s in SETTINGS}

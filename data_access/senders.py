@@ -1,0 +1,133 @@
+"""Sending one message to one channel: (ok, the channel's answer with its secrets masked).
+
+WeChat Work and DingTalk group robots are sent here, not through apprise: apprise posts them to
+the public hosts only (no 政务微信 / 专有钉钉 private deployments: ``wecom_robot_url``,
+``dingtalk_robot_url``), counts any HTTP 200 as delivered although both robots answer a wrong key or
+signature with 200 and an ``errcode``, and sends WeChat Work text only. Every other scheme (e-mail
+over SMTP with attachments, generic JSON webhooks, and apprise's other services) goes through apprise.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from urllib.parse import quote_plus, unquote, urlsplit
+
+import requests
+
+from data_access import settings
+from data_access.notify import scrub
+
+WECOM_IMAGE_MAX = 2 * 1024 * 1024  # the robot's limit for an image message
+
+
+@dataclass(frozen=True)
+class Attachment:
+    name: str
+    content: bytes
+    mimetype: str
+
+
+@dataclass(frozen=True)
+class Message:
+    title: str
+    text: str  # plain text (e-mail, webhooks)
+    markdown: str  # group robots
+    attachments: tuple[Attachment, ...] = field(default_factory=tuple)
+
+
+def send(url: str, message: Message) -> tuple[bool, str]:
+    scheme = urlsplit(url).scheme
+    try:
+        if scheme == "wecombot":
+            ok, answer = _wecom(url, message)
+        elif scheme == "dingtalk":
+            ok, answer = _dingtalk(url, message)
+        else:
+            ok, answer = _apprise(url, message)
+    except requests.Timeout:
+        ok, answer = False, f"等待渠道应答超时({settings.get('push_timeout_seconds')}秒)"
+    except requests.RequestException as exc:
+        ok, answer = False, f"无法连接渠道:{type(exc).__name__}: {exc}"
+    return ok, scrub(answer, url)
+
+
+def _timeout() -> float:
+    return float(settings.get("push_timeout_seconds"))
+
+
+def _robot_answer(response: requests.Response) -> tuple[bool, str]:
+    """Both robots answer 200 with {"errcode": 0, "errmsg": "ok"} when the message is taken."""
+    text = response.text[:500]
+    if response.status_code != 200:
+        return False, f"HTTP {response.status_code}: {text}"
+    try:
+        errcode = json.loads(text).get("errcode")
+    except (ValueError, AttributeError):
+        return False, f"HTTP 200,应答不是JSON: {text}"
+    return errcode == 0, f"HTTP 200: {text}"
+
+
+def _post(endpoint: str, params: dict, payload: dict) -> requests.Response:
+    return requests.post(endpoint, params=params, data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
+                         headers={"Content-Type": "application/json; charset=utf-8"}, timeout=_timeout())
+
+
+def _wecom(url: str, message: Message) -> tuple[bool, str]:
+    """wecombot://KEY: the markdown message, then the PNG as an image message when there is one."""
+    parts = urlsplit(url)
+    key = {"key": unquote(parts.hostname or parts.netloc)}
+    endpoint = settings.get("wecom_robot_url")
+    ok, answer = _robot_answer(_post(endpoint, key, {"msgtype": "markdown",
+                                                     "markdown": {"content": message.markdown}}))
+    for image in (a for a in message.attachments if a.mimetype == "image/png"):
+        if not ok or len(image.content) > WECOM_IMAGE_MAX:
+            break
+        ok, answer = _robot_answer(_post(endpoint, key, {"msgtype": "image", "image": {
+            "base64": base64.b64encode(image.content).decode(), "md5": hashlib.md5(image.content).hexdigest()}}))
+    return ok, answer
+
+
+def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
+    """DingTalk's 加签: base64(HMAC-SHA256(secret, "timestamp\\nsecret")), URL-encoded."""
+    digest = hmac.new(secret.encode(), f"{timestamp_ms}\n{secret}".encode(), hashlib.sha256).digest()
+    return quote_plus(base64.b64encode(digest).decode())
+
+
+def _dingtalk(url: str, message: Message) -> tuple[bool, str]:
+    """dingtalk://TOKEN or dingtalk://SECRET@TOKEN (signed): a markdown message."""
+    parts = urlsplit(url)
+    token = unquote(parts.hostname or "")
+    query = f"access_token={quote_plus(token)}"
+    if parts.username:
+        stamp = int(time.time() * 1000)
+        query += f"&timestamp={stamp}&sign={dingtalk_sign(unquote(parts.username), stamp)}"
+    endpoint = settings.get("dingtalk_robot_url")
+    response = requests.post(f"{endpoint}?{query}", headers={"Content-Type": "application/json; charset=utf-8"},
+                             data=json.dumps({"msgtype": "markdown", "markdown": {
+                                 "title": message.title, "text": message.markdown}}, ensure_ascii=False).encode(),
+                             timeout=_timeout())
+    return _robot_answer(response)
+
+
+def _apprise(url: str, message: Message) -> tuple[bool, str]:
+    import apprise
+    from apprise.attachment.memory import AttachMemory
+
+    plugin = apprise.Apprise.instantiate(url)
+    if plugin is None:
+        return False, "无法识别的渠道地址"
+    plugin.socket_connect_timeout = plugin.socket_read_timeout = _timeout()
+    attach = apprise.AppriseAttachment()
+    if getattr(plugin, "attachment_support", False):
+        for a in message.attachments:
+            attach.add(AttachMemory(content=a.content, name=a.name, mimetype=a.mimetype))
+    with apprise.LogCapture(level=logging.INFO) as log:
+        ok = plugin.notify(body=message.text, title=message.title, body_format=apprise.NotifyFormat.TEXT,
+                           attach=attach if len(attach) else None)
+        lines = [line.split(" - ", 2)[-1] for line in log.getvalue().splitlines() if line.strip()]
+    return bool(ok), ";".join(lines)[-1000:] or ("已发送" if ok else "发送失败")
