@@ -135,8 +135,8 @@ def test_the_briefing_reaches_each_robot_in_its_own_shape(city, cli_on, robot):
     assert [r.query for r in wecom] == [{"key": WECOM_KEY}] * 2
     assert [r.body["msgtype"] for r in wecom] == ["markdown", "image"]
     content = wecom[0].body["markdown"]["content"]
-    assert content.startswith("## 全市2026年1-11月招商引资工作通报\n\n2026年1-11月,全市新签约项目1个,合同投资额12.00亿元,"
-                              "完成年度任务的20.00%,低于序时进度71.67个百分点。")  # 12 of 60; 91.67%
+    assert content.startswith("## 全市2026年1-11月招商引资工作通报\n\n2026年1-11月,全市新签约项目1个,"
+                              "合同投资额12.00亿元,完成年度任务的20.00%,低于序时进度71.67个百分点。")  # 12 of 60
     assert "> 数据截至 2026年1-11月" in content
     png = base64.b64decode(wecom[1].body["image"]["base64"])
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and wecom[1].body["image"]["md5"] == hashlib.md5(png).hexdigest()
@@ -188,7 +188,8 @@ def test_a_500_is_logged_exits_1_and_is_retried_after_the_backoff(city, cli_on, 
     assert kinds_sent(robot.requests) == ["markdown", "markdown", "image"]  # the picture after the text
     code, out, _ = cli("deliveries")
     lines = out.splitlines()
-    assert lines[0].startswith("2026-12-06 09:10:00\t企业微信群\t月度通报\t2026-11\t全市2026年1-11月招商引资工作通报\t成功")
+    assert lines[0].startswith("2026-12-06 09:10:00\t企业微信群\t月度通报\t2026-11\t"
+                               "全市2026年1-11月招商引资工作通报\t成功")
     assert lines[1].startswith("2026-12-06 09:00:00\t企业微信群\t月度通报\t2026-11\t")
     assert "\t失败\tHTTP 500: " in lines[1]
     assert push(cli, "2026-12-07T09:00")[0] == 0 and len(robot.requests) == 3  # sent once: never again

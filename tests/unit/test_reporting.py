@@ -96,9 +96,10 @@ def test_a_city_wide_file_reports_for_each_county_its_rows_name(city):
 
 
 def test_other_months_and_rows_of_other_kinds_do_not_count(city):
-    upload(city, [ledger_row("J1", "甲区", 2, D(2026, 10, 3))], dt.datetime(2026, 11, 2, 9, 0), period=Period(2026, 10))
-    import_workbook(city, workbook({"年度目标": [["年度", "县区", "指标", "目标值"], [2026, "乙县", "合同投资额", 10]]}),
-                    "目标.xlsx", 2026, 11, "乙县")
+    upload(city, [ledger_row("J1", "甲区", 2, D(2026, 10, 3))], dt.datetime(2026, 11, 2, 9, 0),
+           period=Period(2026, 10))
+    targets = [["年度", "县区", "指标", "目标值"], [2026, "乙县", "合同投资额", 10]]
+    import_workbook(city, workbook({"年度目标": targets}), "目标.xlsx", 2026, 11, "乙县")
     assert statuses(city, D(2026, 12, 6)) == {"甲区": "missing", "乙县": "missing", "丙县": "missing"}
     assert statuses(city, D(2026, 12, 6), Period(2026, 10)) == {"甲区": "on_time", "乙县": "missing",
                                                                  "丙县": "missing"}
