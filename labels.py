@@ -46,7 +46,7 @@ DEMO_BADGE = "演示数据"
 SCREEN = {
     "title": "招商引资领导驾驶舱", "trend": "合同投资额累计趋势(亿元)", "regions": "各县区合同投资额(亿元)",
     "ranking": "县区综合排名", "chains": "各产业链合同投资额(亿元)", "funds": "各县区到位资金(亿元)",
-    "text": "本期通报", "no_regions": "尚未配置县区", "top": "·前{n}位",
+    "text": "本期通报", "no_regions": "尚未配置县区", "unreported": "未报", "top": "·前{n}位",
     "activities": "领导招商活动", "events": "活动签约", "problems": "企业诉求",
     "legend": {"blue": "达到序时进度", "yellow": "落后不足{pp}个百分点", "red": "落后{pp}个百分点及以上"},
     "no_data": "暂无数据:请先在“数据上报”上传月度台账。",
@@ -328,7 +328,36 @@ TARGET_UNITS = {"签约项目数": "个", "合同投资额": "亿元", "到位�
 
 ADMIN = {
     "title": "管理",
-    "tabs": ("年度目标", "县区与别名", "产业链", "企业标签", "阈值与权重", "用户", "显示链接", "审计日志"),
+    "calendar_help": "每月数据的上报截止日期默认为次月{day}日(设置 ZSDASH_REPORT_DEADLINE_DAY);遇节假日可单独调整某月。"
+                     "截止日期前{before}天和截止当日9时向订阅了“上报提醒”的渠道推送未报县区,截止次日推送月度通报。",
+    "calendar_columns": ("月份", "截止日期", "说明"), "calendar_default": "默认",
+    "calendar_moved": "已调整(默认 {default}):{by} 于 {at}", "calendar_move": "调整某月数据的截止日期",
+    "calendar_month": "数据月份", "calendar_due": "截止日期", "calendar_save": "保存截止日期",
+    "calendar_reset": "恢复默认", "calendar_saved": "{year}年{month}月数据的截止日期已改为 {due}",
+    "push_help": "推送渠道使用 apprise 地址格式;地址中的密钥保存后只显示部分,不写入日志。推送由定时任务"
+                 "(python cli.py push --due,见 README)发送,每条内容对每个订阅只发送一次。",
+    "channel_columns": ("渠道", "地址(密钥已隐去)", "订阅数", "添加人", "添加时间"),
+    "no_channels": "尚未添加推送渠道。",
+    "channel_add": "添加渠道", "channel_name": "渠道名称", "channel_url": "渠道地址",
+    "channel_url_help": "企业微信群机器人:wecombot://机器人key;钉钉群机器人:dingtalk://加签密钥@access_token"
+                        "(未加签:dingtalk://access_token);邮件:mailtos://用户名:密码@smtp服务器?to=收件人;"
+                        "通用 JSON 接口:json://主机:端口/路径",
+    "channel_added": "已添加渠道“{name}”", "channel_pick": "渠道", "channel_test": "发送测试消息",
+    "channel_tested": "测试消息已发送:{answer}", "channel_test_failed": "测试消息发送失败:{answer}",
+    "channel_remove_sure": "确认删除渠道“{name}”及其订阅(推送记录保留)", "channel_remove": "删除渠道",
+    "channel_removed": "已删除渠道“{name}”", "subscriptions": "订阅",
+    "subscription_columns": ("订阅", "渠道", "内容", "县区", "添加人", "添加时间"),
+    "subscription_kind": "内容", "subscription_region": "县区",
+    "subscription_help": "月度通报:截止次日9时推送通报全文(邮件附图片和Word);上报提醒:截止前和截止当日推送未报县区;"
+                         "预警:导入后县区指标转为红色预警、新签约10亿元以上项目时推送。选择县区则只推送该县区的内容。",
+    "subscribe": "添加订阅", "subscription_pick": "选择订阅", "unsubscribe": "取消订阅",
+    "push_now": "立即推送月度通报", "push_now_button": "向所有订阅渠道推送该月通报",
+    "push_done": "推送完成:成功{sent}条,失败{failed}条(失败的将由定时任务重试)",
+    "deliveries_help": "每次发送尝试一行,最新的在前;失败的按间隔自动重试,达到次数上限后放弃。",
+    "delivery_columns": ("时间", "渠道", "内容", "期间", "标题", "本次结果", "当前状态", "下次重试", "渠道应答"),
+    "no_deliveries": "暂无推送记录。",
+    "tabs": ("年度目标", "县区与别名", "产业链", "企业标签", "阈值与权重", "用户", "显示链接", "上报日历", "推送",
+             "推送记录", "审计日志"),
     "saved": "已保存",
     "nothing_changed": "没有需要保存的修改",
     # targets

@@ -30,7 +30,7 @@ def deadline(conn: Connection, year: int, month: int) -> dt.date:
 
 def deadlines(conn: Connection, year: int) -> list[dict]:
     """The twelve months of ``year``: month, due_on, moved (by an admin: set_by, set_at)."""
-    moved = {r.month: r for r in conn.execute(select(ReportDeadline).where(ReportDeadline.year == year)).scalars()}
+    moved = {r.month: r for r in conn.execute(select(ReportDeadline.__table__).where(ReportDeadline.year == year))}
     return [{"month": m, "due_on": moved[m].due_on if m in moved else default_deadline(year, m),
              "default": default_deadline(year, m), "set_by": moved[m].set_by if m in moved else None,
              "set_at": moved[m].set_at if m in moved else None} for m in range(1, 13)]

@@ -15,6 +15,7 @@ from metrics.figures import overview
 from metrics.measures import empty_measures, measures
 from metrics.period import Period, Scope
 from metrics.ranking import county_ranking
+from metrics.reporting import reporting
 from metrics.trend import cumulative_trend
 from reports import format as fmt
 
@@ -40,6 +41,7 @@ class Briefing:
     ranking: list[dict]
     county_texts: list[str] = field(default_factory=list)
     updated_at: dt.datetime | None = None
+    unreported: tuple[str, ...] = ()  # regions whose month is not in (上报进度), when the month has a calendar
     generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
 
     @property
@@ -127,5 +129,10 @@ def gather(conn: Connection, period: Period, scope: Scope = Scope(), scope_label
                     trend=cumulative_trend(conn, period, scope, "signed_amount"),
                     regions=by_region(conn, period, scope.with_region(None)), chains=chain_summary(conn, period, scope),
                     ranking=county_ranking(conn, period), county_texts=county_texts,
-                    updated_at=last_import_time(conn))
+                    updated_at=last_import_time(conn), unreported=_unreported(conn, period))
+
+
+def _unreported(conn: Connection, period: Period) -> tuple[str, ...]:
+    found = reporting(conn, period, dt.date.today())
+    return tuple(r["region"] for r in found["rows"] if not r["reported"]) if found["has_calendar"] else ()
 

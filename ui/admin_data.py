@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from data_access import accounts, audit, config, settings, targets
+from data_access import accounts, audit, calendar, config, notify, settings, targets
 from data_access.config import ConfigError
 from data_access.targets import TargetsRejected
 from ui import auth, data
@@ -171,6 +171,63 @@ def display_url(token: str) -> str:
         return path
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+# ---- reporting calendar
+
+def deadlines(year: int) -> list[dict]:
+    return _read(calendar.deadlines, year)
+
+
+def set_deadline(year: int, month: int, due_on, actor: str) -> Refusal:
+    return _change(calendar.set_deadline, year, month, due_on, actor)[1]
+
+
+# ---- push: channels, subscriptions, deliveries
+
+def channels() -> list[dict]:
+    return _read(notify.channels)
+
+
+def add_channel(name: str, url: str, actor: str) -> Refusal:
+    return _change(notify.add_channel, name, url, actor)[1]
+
+
+def remove_channel(name: str, actor: str) -> Refusal:
+    return _change(notify.remove_channel, name, actor)[1]
+
+
+def test_channel(name: str, actor: str) -> tuple[bool, str]:
+    from reports.push import test_channel
+    try:
+        return test_channel(data.engine(), name, actor)
+    except ConfigError as exc:
+        return False, str(exc)
+
+
+def subscriptions() -> list[dict]:
+    return [{k: v for k, v in s.items() if k != "url"} for s in _read(notify.subscriptions)]
+
+
+def subscribe(channel: str, kind: str, region: str | None, actor: str) -> Refusal:
+    return _change(notify.subscribe, channel, kind, region, actor)[1]
+
+
+def unsubscribe(subscription_id: int, actor: str) -> Refusal:
+    return _change(notify.unsubscribe, subscription_id, actor)[1]
+
+
+def deliveries(limit: int) -> list[dict]:
+    return _read(notify.attempts, limit)
+
+
+def push_briefing(period, actor: str):
+    """Send ``period``'s briefing now to every briefing subscription: (the run's report, refusal)."""
+    from reports.push import push_now
+    try:
+        return push_now(data.engine(), period, actor), None
+    except ConfigError as exc:
+        return None, str(exc)
 
 
 # ---- audit log

@@ -58,6 +58,8 @@ header[data-testid="stHeader"], section[data-testid="stSidebar"], [data-testid="
 .screen .rank td {padding: calc(var(--u) * .28) calc(var(--u) * .3); border-bottom: 1px solid #1e3a66;
   white-space: nowrap}
 .screen .rank td.num {text-align: right; font-variant-numeric: tabular-nums}
+.screen .rank .unreported {margin-left: calc(var(--u) * .4); padding: 0 calc(var(--u) * .3); border-radius: 4px;
+  font-size: calc(var(--u) * .75); color: #ffd7d7; background: #7a1f1f}
 .screen .dot {display: inline-block; width: calc(var(--u) * .9); height: calc(var(--u) * .9); border-radius: 50%;
   vertical-align: middle}
 .screen .legend {display: flex; gap: calc(var(--u) * .8); font-size: calc(var(--u) * .8); color: #9fb7dd;
@@ -178,7 +180,9 @@ def ranking_html(b: Briefing) -> str:
     if not b.ranking:
         return f'<div class="text">{SCREEN["no_regions"]}</div>'
     rows = "".join(
-        f'<tr><td class="num">{r["rank"]}</td><td>{escape(r["region"])}</td>'
+        f'<tr><td class="num">{r["rank"]}</td><td>{escape(r["region"])}'
+        + (f'<span class="unreported">{SCREEN["unreported"]}</span>' if r["region"] in b.unreported else "")
+        + '</td>'
         f'<td class="num">{"—" if r["score"] is None else fmt.two(r["score"])}</td>'
         f'<td class="num">{rank_change_text(r.get("rank_change"))}</td>'
         f'<td><span class="dot" style="background:{WARNING_COLORS.get(_warning(r) or "", "#7f8ea3")}"></span></td></tr>'

@@ -2,6 +2,7 @@
 filters and the data version (bumped by every import), so an upload shows everywhere at once."""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import streamlit as st
@@ -18,6 +19,7 @@ from metrics.figures import overview as overview_figures
 from metrics.measures import drill_down
 from metrics.period import Period, Scope
 from metrics.ranking import county_ranking
+from metrics.reporting import reporting as reporting_of
 from metrics.trend import cumulative_trend
 from reports import content, images
 
@@ -84,6 +86,13 @@ def ranking(period: Period, version: int) -> list[dict]:
 def projects_behind(measure: str, period: Period, scope: Scope, version: int) -> list[dict]:
     with engine().connect() as conn:
         return drill_down(conn, measure, period, scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def reporting(period: Period, today: dt.date, version: int) -> dict:
+    """上报进度 of ``period`` as of ``today`` (metrics.reporting)."""
+    with engine().connect() as conn:
+        return reporting_of(conn, period, today)
 
 
 # ---- uploads (数据上报): not cached, they write or depend on the uploaded bytes

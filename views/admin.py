@@ -1,17 +1,21 @@
 """管理 (admins only): annual targets (grid or 年度目标 sheet), regions and aliases, chains, tags,
-thresholds and weights, users, display links and the audit log. Every change is audited."""
+thresholds and weights, users, display links, the reporting calendar, push channels and subscriptions
+with the delivery log, and the audit log. Every change is audited."""
 import datetime as dt
 from decimal import Decimal
 
 import pandas as pd
 import streamlit as st
 
+from data_access import settings
 from data_access.models import ROLES
 from labels import (
     ACCOUNT_MSG,
     ADMIN,
     AUDIT_ACTIONS,
     AUDIT_COLUMNS,
+    DELIVERY_STATUS,
+    PUSH_KINDS,
     REGION_KINDS,
     ROLE_LABELS,
     SETTING_LABELS,
@@ -20,6 +24,7 @@ from labels import (
     TARGET_INDICATORS,
     TARGET_UNITS,
 )
+from metrics.period import Period
 from ui import admin_data as ad
 from ui import auth, data
 from ui.uploader import workbook_uploader
@@ -294,6 +299,113 @@ def links_tab():
                 flash(ADMIN["link_revoked_done"].format(id=chosen))
 
 
+def calendar_tab():
+    st.caption(ADMIN["calendar_help"].format(day=settings.get("report_deadline_day"),
+                                             before=settings.get("reminder_days_before")))
+    this_year = dt.date.today().year
+    year = st.columns(4)[0].selectbox(ADMIN["year"], [this_year + 1, this_year, this_year - 1], index=1,
+                                      key="calendar_year", format_func=lambda y: f"{y}年")
+    months = ad.deadlines(year)
+    st.dataframe(pd.DataFrame([dict(zip(ADMIN["calendar_columns"], (
+        f"{m['month']}月", f"{m['due_on']:%Y-%m-%d}",
+        ADMIN["calendar_default"] if m["set_by"] is None else ADMIN["calendar_moved"].format(
+            by=m["set_by"], at=when(m["set_at"]), default=f"{m['default']:%Y-%m-%d}")))) for m in months]),
+        hide_index=True, width="stretch")
+    with st.form(f"deadline_{year}_{version}"):
+        st.markdown(f"**{ADMIN['calendar_move']}**")
+        c1, c2 = st.columns(2)
+        month = c1.selectbox(ADMIN["calendar_month"], range(1, 13), format_func=lambda m: f"{year}年{m}月")
+        due_on = c2.date_input(ADMIN["calendar_due"], value=months[0]["due_on"], format="YYYY-MM-DD")
+        save, reset = st.columns([1, 3])
+        if save.form_submit_button(ADMIN["calendar_save"], type="primary", icon=":material/event:"):
+            done(ad.set_deadline(year, month, due_on, who.name),
+                 ADMIN["calendar_saved"].format(year=year, month=month, due=f"{due_on:%Y-%m-%d}"))
+        if reset.form_submit_button(ADMIN["calendar_reset"], icon=":material/restart_alt:"):
+            done(ad.set_deadline(year, month, None, who.name), ADMIN["saved"])
+
+
+def push_tab():
+    st.caption(ADMIN["push_help"])
+    channels = ad.channels()
+    if channels:
+        st.dataframe(pd.DataFrame([dict(zip(ADMIN["channel_columns"], (
+            c["name"], c["shown"], c["subscriptions"], c["created_by"], when(c["created_at"])))) for c in channels]),
+            hide_index=True, width="stretch")
+    else:
+        st.info(ADMIN["no_channels"])
+    left, right = st.columns(2)
+    with left, st.form("channel_add", clear_on_submit=True):
+        st.markdown(f"**{ADMIN['channel_add']}**")
+        name = st.text_input(ADMIN["channel_name"])
+        url = st.text_input(ADMIN["channel_url"], type="password", help=ADMIN["channel_url_help"])
+        if st.form_submit_button(ADMIN["add"], icon=":material/add:"):
+            done(ad.add_channel(name, url, who.name), ADMIN["channel_added"].format(name=name.strip()))
+    with right:
+        if channels:
+            chosen = st.selectbox(ADMIN["channel_pick"], [c["name"] for c in channels], key="channel_pick")
+            if st.button(ADMIN["channel_test"], icon=":material/send:"):
+                ok, answer = ad.test_channel(chosen, who.name)
+                (st.success if ok else st.error)(ADMIN["channel_tested" if ok else "channel_test_failed"]
+                                                  .format(answer=answer))
+            sure = st.checkbox(ADMIN["channel_remove_sure"].format(name=chosen), key="channel_remove_sure")
+            if st.button(ADMIN["channel_remove"], disabled=not sure, icon=":material/delete:"):
+                done(ad.remove_channel(chosen, who.name), ADMIN["channel_removed"].format(name=chosen))
+
+    st.markdown(f"#### {ADMIN['subscriptions']}")
+    subs = ad.subscriptions()
+    if subs:
+        st.dataframe(pd.DataFrame([dict(zip(ADMIN["subscription_columns"], (
+            f"#{s['id']}", s["channel"], PUSH_KINDS[s["kind"]], s["region"], s["created_by"], when(s["created_at"]))))
+            for s in subs]), hide_index=True, width="stretch")
+    if channels:
+        region_names = ["全市", *[r["name"] for r in data.config(version)["regions"]]]
+        with st.form("subscribe", clear_on_submit=True):
+            c1, c2, c3 = st.columns(3)
+            channel = c1.selectbox(ADMIN["channel_pick"], [c["name"] for c in channels])
+            kind = c2.selectbox(ADMIN["subscription_kind"], list(PUSH_KINDS), format_func=PUSH_KINDS.get)
+            region = c3.selectbox(ADMIN["subscription_region"], region_names)
+            st.caption(ADMIN["subscription_help"])
+            if st.form_submit_button(ADMIN["subscribe"], icon=":material/notifications_active:"):
+                done(ad.subscribe(channel, kind, None if region == "全市" else region, who.name), ADMIN["saved"])
+    if subs:
+        c1, c2 = st.columns([3, 1])
+        chosen = c1.selectbox(ADMIN["subscription_pick"], [s["id"] for s in subs], key="subscription_pick",
+                              format_func=lambda i: next(f"#{s['id']} {s['channel']} · {PUSH_KINDS[s['kind']]} · "
+                                                         f"{s['region']}" for s in subs if s["id"] == i))
+        if c2.button(ADMIN["unsubscribe"], icon=":material/notifications_off:"):
+            done(ad.unsubscribe(chosen, who.name), ADMIN["saved"])
+
+    st.markdown(f"#### {ADMIN['push_now']}")
+    last = dt.date.today().replace(day=1) - dt.timedelta(days=1)
+    c1, c2, c3 = st.columns([1, 1, 2])
+    year = c1.number_input(ADMIN["year"], min_value=2000, max_value=2100, value=last.year, key="push_year")
+    month = c2.selectbox(ADMIN["calendar_month"], range(1, 13), index=last.month - 1, key="push_month",
+                         format_func=lambda m: f"{m}月")
+    if c3.button(ADMIN["push_now_button"], icon=":material/campaign:"):
+        report, refusal = ad.push_briefing(Period(int(year), int(month)), who.name)
+        if refusal:
+            st.error(refusal)
+        else:
+            (st.error if report.failed else st.success)(ADMIN["push_done"].format(
+                sent=report.sent, failed=report.failed))
+            for line in report.lines:
+                st.text(line.replace("\t", " · "))
+
+
+def deliveries_tab():
+    st.caption(ADMIN["deliveries_help"])
+    limit = st.columns(4)[0].selectbox(ADMIN["audit_limit"], [100, 500, 2000], key="delivery_limit")
+    rows = ad.deliveries(limit)
+    if not rows:
+        st.info(ADMIN["no_deliveries"])
+        return
+    st.dataframe(pd.DataFrame([dict(zip(ADMIN["delivery_columns"], (
+        f"{r['at']:%Y-%m-%d %H:%M:%S}", r["channel"], PUSH_KINDS[r["kind"]], r["period"], r["title"] or r["subject"],
+        DELIVERY_STATUS[r["status"]] if r["ok"] is None else ("成功" if r["ok"] else "失败"),
+        DELIVERY_STATUS[r["status"]], "" if r["next_attempt_at"] is None else when(r["next_attempt_at"]),
+        r["answer"]))) for r in rows]), hide_index=True, width="stretch", height=600)
+
+
 def audit_tab():
     c1, c2, c3 = st.columns([2, 2, 1])
     action = c1.selectbox(ADMIN["audit_action"], ["", *AUDIT_ACTIONS], key="audit_action",
@@ -311,6 +423,6 @@ def audit_tab():
 
 
 for tab, draw in zip(tabs, (targets_tab, regions_tab, chains_tab, tags_tab, settings_tab, users_tab, links_tab,
-                            audit_tab)):
+                            calendar_tab, push_tab, deliveries_tab, audit_tab)):
     with tab:
         draw()

@@ -7,7 +7,7 @@ from metrics.briefing import whole_name
 from reports import format as fmt
 from reports.charts import region_frame, trend_chart
 from reports.content import progress_status
-from ui import auth, charts, data, first_paint
+from ui import auth, charts, data, first_paint, reporting
 from ui.cards import Kpi, change_line, kpi_grid_html
 from ui.drill import show_projects_behind
 from ui.filters import sidebar_filters
@@ -20,6 +20,12 @@ tp = o["time_progress_pct"]
 
 st.title(f"招商引资总览 · {f.region}")
 st.caption(f"{f.breadcrumb} · 序时进度 {fmt.percent(tp)}")
+progress = reporting.for_period(f.period)  # are the figures below complete: which counties are in
+if progress["has_calendar"] and progress["counts"]["regions"]:
+    with st.popover(f"{f.period.month}月上报进度 · {reporting.brief(progress)}", icon=":material/fact_check:",
+                    type="tertiary", key="reporting_brief"):
+        st.markdown(f"**{reporting.heading(progress)}**")
+        reporting.table(progress)
 
 
 shares = o["share_of_total"]  # a scope narrower than all projects: its share of the whole

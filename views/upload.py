@@ -12,7 +12,7 @@ from data_access.models import CITY_REGION
 from labels import BATCH_STATUS, GONE_TITLES
 from metrics.period import Period
 from reports import format as fmt
-from ui import auth, data
+from ui import auth, data, reporting
 from ui.cards import Kpi, kpi_grid_html
 from ui.uploader import workbook_uploader
 
@@ -21,7 +21,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 version = data.data_version()
 cfg = data.config(version)
 st.title("数据上报")
-upload_tab, history_tab = st.tabs(["上传月度数据", "导入记录与回滚"])
+upload_tab, history_tab, *progress_tab = st.tabs(["上传月度数据", "导入记录与回滚",
+                                                  *(["上报进度"] if who.is_admin else [])])
 
 # (label, key, shown as, change shown as)
 HEADLINES = [("新签约项目", "signed_count", fmt.count, lambda d: f"{d:+,d} 个"),
@@ -171,3 +172,15 @@ with history_tab:
                     st.rerun()
     if "rolled_back" in st.session_state:
         st.success(st.session_state.pop("rolled_back"))
+
+if progress_tab:
+    with progress_tab[0]:
+        last_month = dt.date.today().replace(day=1) - dt.timedelta(days=1)
+        c1, c2, _ = st.columns(3)
+        year = c1.number_input("年份", min_value=2000, max_value=2100, value=last_month.year, step=1,
+                               key="progress_year")
+        month = c2.selectbox("月份", list(range(1, 13)), index=last_month.month - 1, format_func=lambda m: f"{m}月",
+                             key="progress_month")
+        found = reporting.for_period(Period(int(year), int(month)))
+        st.markdown(f"**{reporting.heading(found)}**")
+        reporting.table(found)

@@ -54,7 +54,7 @@ def log(engine, action):
 def test_tabs(page):
     at = page()
     assert [t.label for t in at.tabs] == ["年度目标", "县区与别名", "产业链", "企业标签", "阈值与权重", "用户",
-                                          "显示链接", "审计日志"]
+                                          "显示链接", "上报日历", "推送", "推送记录", "审计日志"]
     assert at.title[0].value == "管理"
 
 
