@@ -54,6 +54,23 @@ def opened(engine, monkeypatch, view: str, month: int | None = None) -> AppTest:
     return at
 
 
+def ok(at: AppTest) -> AppTest:
+    """``at`` after a run that raised nothing."""
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def table(at: AppTest, *columns: str):
+    """The value of the (only) table whose first columns are ``columns``."""
+    found = [d.value for d in at.dataframe if tuple(d.value.columns[:len(columns)]) == columns]
+    assert len(found) == 1, [list(d.value.columns) for d in at.dataframe]
+    return found[0]
+
+
 class _KpiParser(HTMLParser):
     """The 总览's KPI cards (ui/cards.kpi_grid_html) in an st.html body: label -> (value, lines), each
     line (text, tone)."""

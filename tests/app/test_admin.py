@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from data_access import accounts, audit, db, targets
-from tests.app.helpers import app_on
+from tests.app.helpers import app_on, button, ok, table
 from tests.builders import region, workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -23,22 +23,6 @@ def page(engine, monkeypatch):
         at = app_on(engine, monkeypatch, "views/admin.py")
         return ok(at.run())
     return open_page
-
-
-def ok(at):
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def button(at, label):
-    return next(b for b in at.button if b.label == label)
-
-
-def table(at, *columns):
-    """The value of the (only) table whose first columns are ``columns``."""
-    found = [d.value for d in at.dataframe if tuple(d.value.columns[:len(columns)]) == columns]
-    assert len(found) == 1, [list(d.value.columns) for d in at.dataframe]
-    return found[0]
 
 
 def version(engine):

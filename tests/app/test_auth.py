@@ -10,16 +10,11 @@ from streamlit.testing.v1 import AppTest
 
 from data_access import accounts, audit, db
 from data_access.models import AuditLog
-from tests.app.helpers import PASSWORD, account, app_on, kpi_cards, sign_in
+from tests.app.helpers import PASSWORD, account, app_on, kpi_cards, ok, sign_in
 from tests.builders import region
 from ui import auth
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def ok(at):
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def texts(at, kind) -> list[str]:

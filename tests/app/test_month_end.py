@@ -11,7 +11,7 @@ from sqlalchemy import update
 from data_access import audit, calendar
 from data_access.importer import import_workbook
 from data_access.models import ImportBatch
-from tests.app.helpers import app_on
+from tests.app.helpers import app_on, button, ok, table
 from tests.builders import LEDGER_HEAD, ledger_row, region, workbook
 from tests.servers import http_channel
 
@@ -32,15 +32,6 @@ def city(engine):
     return engine
 
 
-def ok(at):
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def button(at, label):
-    return next(b for b in at.button if b.label == label)
-
-
 def test_upload_page_shows_admins_every_regions_report(city, monkeypatch):
     at = ok(app_on(city, monkeypatch, "views/upload.py").run())
     assert [t.label for t in at.tabs] == ["上传月度数据", "导入记录与回滚", "上报进度"]
@@ -51,8 +42,8 @@ def test_upload_page_shows_admins_every_regions_report(city, monkeypatch):
     heading = next(m.value for m in at.markdown if "数据上报进度" in m.value)
     assert heading == ("**2026年11月数据上报进度(已过截止日期):已报 1/3 · 逾期未报 2**" if late else
                        "**2026年11月数据上报进度(截止日期 12月5日):已报 1/3 · 未报 2**")
-    table = next(d.value for d in at.dataframe if list(d.value.columns[:2]) == ["县区", "状态"])
-    assert table[["县区", "状态", "上报时间", "上报人"]].values.tolist() == [
+    progress = table(at, "县区", "状态")
+    assert progress[["县区", "状态", "上报时间", "上报人"]].values.tolist() == [
         ["甲区", "按时上报", "2026-12-03 10:00", "甲区录入员"],
         ["乙县", "逾期未报" if late else "未报(未到截止日)", "", ""],
         ["丙县", "逾期未报" if late else "未报(未到截止日)", "", ""]]
@@ -96,9 +87,9 @@ def test_admin_moves_a_deadline_on_the_calendar_tab(city, monkeypatch):
     with city.connect() as conn:
         assert calendar.deadline(conn, 2026, 11) == D(2026, 12, 8)
         assert audit.entries(conn, action="deadline")[0]["after"] == "2026-12-08"
-    table = next(d.value for d in at.dataframe if list(d.value.columns[:2]) == ["月份", "截止日期"])
-    assert table.iloc[10].tolist()[:2] == ["11月", "2026-12-08"]
-    assert table.iloc[10, 2].startswith("已调整(默认 2026-12-05):test-admin 于 ")
+    months = table(at, "月份", "截止日期")
+    assert months.iloc[10].tolist()[:2] == ["11月", "2026-12-08"]
+    assert months.iloc[10, 2].startswith("已调整(默认 2026-12-05):test-admin 于 ")
 
 
 def test_admin_adds_tests_and_subscribes_a_channel_and_reads_the_log(city, monkeypatch):
@@ -110,7 +101,7 @@ def test_admin_adds_tests_and_subscribes_a_channel_and_reads_the_log(city, monke
         next(t for t in at.text_input if t.label == "渠道地址").input(f"wecombot://{WECOM_KEY}")
         ok(next(b for b in at.button if b.label == "添加" and b.proto.form_id == "channel_add").click().run())
         assert at.success[0].value == "已添加渠道“市领导群”"
-        channels = next(d.value for d in at.dataframe if list(d.value.columns[:2]) == ["渠道", "地址(密钥已隐去)"])
+        channels = table(at, "渠道", "地址(密钥已隐去)")
         assert channels.iloc[0].tolist()[:3] == ["市领导群", "wecombot://w...9", 0]
         ok(button(at, "发送测试消息").click().run())
         assert at.success[0].value == '测试消息已发送:HTTP 200: {"errcode": 0, "errmsg": "ok"}'
@@ -118,15 +109,14 @@ def test_admin_adds_tests_and_subscribes_a_channel_and_reads_the_log(city, monke
         subscribe = next(s for s in at.selectbox if s.label == "内容")
         subscribe.select("briefing")
         ok(button(at, "添加订阅").click().run())
-        subs = next(d.value for d in at.dataframe if list(d.value.columns[:3]) == ["订阅", "渠道", "内容"])
+        subs = table(at, "订阅", "渠道", "内容")
         assert subs.iloc[0].tolist()[:4] == ["#1", "市领导群", "月度通报", "全市"]
         at.number_input(key="push_year").set_value(2026)
         at.selectbox(key="push_month").select(11)
         ok(button(at, "向所有订阅渠道推送该月通报").click().run())
         assert at.success[0].value == "推送完成:成功1条,失败0条(失败的将由定时任务重试)"
         assert robot.requests[1].body["markdown"]["content"].startswith("## 全市2026年1-11月招商引资工作通报")
-        log = next(d.value for d in at.dataframe if list(d.value.columns[:3]) == ["时间", "渠道", "内容"]
-                   and "本次结果" in d.value.columns)
+        log = table(at, "时间", "渠道", "内容", "期间")
         assert log.iloc[0][["渠道", "内容", "期间", "标题", "本次结果"]].tolist() == [
             "市领导群", "月度通报", "2026-11", "全市2026年1-11月招商引资工作通报", "成功"]
         page = repr([d.value for d in at.dataframe]) + repr([m.value for m in at.markdown])

@@ -15,7 +15,7 @@ from sqlalchemy import func, inspect, select, update
 from data_access.models import Base, Project
 from metrics.period import Period, Scope
 from tests import builders as b
-from tests.app.helpers import account, app_on
+from tests.app.helpers import account, app_on, ok
 from tests.unit.test_projects import build_city
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,11 +49,6 @@ def snapshot(engine) -> dict:
 
 def summary(at) -> str:
     return next(m.value for m in at.markdown if m.value.startswith("共 "))
-
-
-def ok(at):
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def test_injection_in_the_search_box_finds_nothing_and_changes_nothing(city, monkeypatch):

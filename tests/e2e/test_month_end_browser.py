@@ -1,6 +1,6 @@
 """Month-end close in Chromium: 上报进度 on 数据上报 (admin) and in brief on 总览, opening its table.
 
-On the demo server, November 2026 (due 2026-12-05): 临江区 reports on 2026-12-04 (on time), 东湖区 on
+On the demo server, November 2026 (due 2026-12-05): 临江区 reports on 2026-12-04 (on time), 城东区 on
 2026-12-07 (late); the five other regions have nothing.
 """
 import datetime as dt
@@ -13,18 +13,21 @@ from data_access import db
 from data_access.importer import import_workbook
 from data_access.models import ImportBatch
 from tests.builders import LEDGER_HEAD, ledger_row, workbook
-from tests.e2e.conftest import SHOTS, sign_in, wait_for_app, wait_for_charts, wait_idle
+from tests.e2e.conftest import SHOTS, sign_in, start_server, wait_for_app, wait_for_charts, wait_idle
 
 pytestmark = pytest.mark.e2e
 D = dt.date
 
 
 @pytest.fixture(scope="module")
-def november(demo_server):
-    engine = db.make_engine(demo_server.database_url)
+def november(tmp_path_factory):
+    """A demo server of its own: these uploads must not change what the other browser tests see."""
+    server_run = start_server(tmp_path_factory)
+    server = next(server_run)
+    engine = db.make_engine(server.database_url)
     try:
         for code, county, at in (("MEC-1", "临江区", dt.datetime(2026, 12, 4, 15, 20)),
-                                 ("MEC-2", "东湖区", dt.datetime(2026, 12, 7, 9, 45))):
+                                 ("MEC-2", "城东区", dt.datetime(2026, 12, 7, 9, 45))):
             rows = [LEDGER_HEAD, ledger_row(code, county, 1.5, D(2026, 11, 12))]
             batch = import_workbook(engine, workbook({"项目台账": rows}), f"{county}_2026年11月.xlsx", 2026, 11,
                                     user=f"{county}录入员").batch_id
@@ -32,7 +35,8 @@ def november(demo_server):
                 conn.execute(update(ImportBatch).where(ImportBatch.id == batch).values(created_at=at))
     finally:
         engine.dispose()
-    return demo_server
+    yield server
+    next(server_run, None)
 
 
 def test_admin_sees_every_regions_report_on_the_upload_page(november, page):

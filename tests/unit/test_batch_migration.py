@@ -41,3 +41,38 @@ def test_batches_from_before_get_their_kinds(engine):
         3: ("active", {"targets": ("active", None), "resident": ("active", None)}, []),
         4: ("rolled_back", {"ledger": ("rolled_back", None)}, [])}
     assert ops == {"write"}
+
+
+def test_migration_0010_gives_earlier_batches_the_regions_they_reported(engine):
+    """A county batch reports for its region; a 全市 batch for the regions of the projects its log names
+    (one row's key, or the list of keys of the rows inserted; funds rows by project id). Earlier
+    batches are marked as scanned for alerts: an upgrade alerts about nothing."""
+    from data_access.config import add_region
+    with engine.begin() as conn:
+        east, west, north = (add_region(conn, n) for n in ("东城区", "西城区", "北城区"))
+    alembic(engine, "downgrade", "0009")
+    now = dt.datetime(2026, 11, 3, 9, 30)
+    with engine.begin() as conn:
+        for batch_id, region_id in ((1, east), (2, None), (3, None)):
+            conn.execute(text("INSERT INTO import_batch (id, uploaded_by, file_name, file_sha256, region_id, year, "
+                              "month, created_at, row_count, status) VALUES (:i, 'cli', :f, :h, :r, 2026, 10, :t, 1, "
+                              "'active')"), {"i": batch_id, "f": f"{batch_id}.xlsx", "h": str(batch_id) * 64,
+                                             "r": region_id, "t": now})
+        chain = conn.scalar(text("SELECT min(id) FROM chain"))
+        for pid, code, region_id in ((1, "E1", east), (2, "W1", west), (3, "N1", north)):
+            conn.execute(text("INSERT INTO project (id, code, name, investor, region_id, chain_id, is_manufacturing, "
+                              "is_top500, is_little_giant, stage) VALUES (:i, :c, :c, 'x', :r, :ch, false, false, "
+                              "false, '签约')"), {"i": pid, "c": code, "r": region_id, "ch": chain})
+        log = [(1, "project", '{"code": "E1"}', None), (2, "project", "*", '[["W1"]]'),
+               (2, "project", '{"code": "E1"}', '{"code": "E1"}'), (3, "funds", "=", '[[3, 2026, 10]]')]
+        for batch_id, table, key, before in log:
+            conn.execute(text("INSERT INTO batch_change (batch_id, table_name, row_key, before) "
+                              "VALUES (:b, :t, :k, :v)"), {"b": batch_id, "t": table, "k": key, "v": before})
+    db.upgrade(engine)
+    with engine.connect() as conn:
+        pairs = sorted(conn.execute(text("SELECT batch_id, region_id FROM import_batch_region")).all())
+        scanned = sorted(conn.scalars(text("SELECT batch_id FROM alert_scan")))
+    assert pairs == [(1, east), (2, east), (2, west), (3, north)]
+    assert scanned == [1, 2, 3]
+    alembic(engine, "downgrade", "0009")  # and back
+    db.upgrade(engine)
