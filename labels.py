@@ -48,6 +48,8 @@ SCREEN = {
     "ranking": "县区综合排名", "chains": "各产业链合同投资额(亿元)", "funds": "各县区到位资金(亿元)",
     "text": "本期通报", "no_regions": "尚未配置县区", "unreported": "未报", "top": "·前{n}位",
     "activities": "领导招商活动", "events": "活动签约", "problems": "企业诉求",
+    "key_chains": "重点产业链合同投资额", "other_chains": "其余产业链", "map": "各县区合同投资额完成情况(对照序时进度)",
+    "chain_table": "各产业链签约与到位(亿元)", "region_table": "各县区完成情况",
     "legend": {"blue": "达到序时进度", "yellow": "落后不足{pp}个百分点", "red": "落后{pp}个百分点及以上"},
     "no_data": "暂无数据:请先在“数据上报”上传月度台账。",
 }
@@ -285,6 +287,7 @@ AUDIT_ACTIONS = {
     "user_enable": "启用账号", "display_link_create": "创建显示链接", "display_link_revoke": "撤销显示链接",
     "deadline": "调整上报截止日期", "channel_add": "添加推送渠道", "channel_remove": "删除推送渠道",
     "channel_test": "发送测试消息", "subscribe": "添加订阅", "unsubscribe": "取消订阅", "push_now": "手动推送",
+    "map_upload": "上传县区边界",
 }
 AUDIT_COLUMNS = ("时间", "操作人", "操作", "对象", "修改前", "修改后")
 
@@ -328,6 +331,13 @@ TARGET_UNITS = {"签约项目数": "个", "合同投资额": "亿元", "到位�
 
 ADMIN = {
     "title": "管理",
+    "map_title": "县区边界(地图)", "map_status": "已有{n}/{total}个县区的边界。",
+    "map_without": "无边界:{names}(地图上不显示)。",
+    "map_help": "上传全市县区边界的 GeoJSON 文件(FeatureCollection;每个要素为 Polygon 或 MultiPolygon,经纬度坐标,"
+                "属性 name 为县区名称或别名);上传后替换原有边界。",
+    "map_upload": "上传县区边界(.geojson)", "map_problems": "文件有{n}处问题,未保存:",
+    "map_ok": "检查通过:{n}个县区({names})。", "map_missing": "以下县区在文件中没有边界,地图上将不显示:{names}",
+    "map_save": "保存县区边界", "map_saved": "已保存{n}个县区的边界",
     "calendar_help": "每月数据的上报截止日期默认为次月{day}日(设置 ZSDASH_REPORT_DEADLINE_DAY);遇节假日可单独调整某月。"
                      "截止日期前{before}天和截止当日9时向订阅了“上报提醒”的渠道推送未报县区,截止次日推送月度通报。",
     "calendar_columns": ("月份", "截止日期", "说明"), "calendar_default": "默认",

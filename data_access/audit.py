@@ -18,7 +18,7 @@ ACTIONS = ("login", "login_failed", "login_throttled", "logout", "session_timeou
            "upload", "rollback", "targets", "setting", "region_add", "region_aliases", "chain_add", "chain_aliases",
            "tag_add", "user_create", "user_update", "password_reset", "user_disable", "user_enable",
            "display_link_create", "display_link_revoke", "deadline", "channel_add", "channel_remove", "channel_test",
-           "subscribe", "unsubscribe", "push_now")
+           "subscribe", "unsubscribe", "push_now", "map_upload")
 
 
 def _default(value):

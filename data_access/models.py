@@ -432,3 +432,10 @@ class AlertScan(Base):
     __tablename__ = "alert_scan"
     batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id", ondelete="CASCADE"), primary_key=True)
     scanned_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class RegionShape(Base):
+    """A region's boundary for the map: a GeoJSON Polygon or MultiPolygon (text), lon/lat degrees."""
+    __tablename__ = "region_shape"
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id", ondelete="CASCADE"), primary_key=True)
+    geometry: Mapped[str] = mapped_column(Text)

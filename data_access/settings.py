@@ -57,6 +57,7 @@ SETTINGS = [
     Setting("upload_max_unpacked_mb", "300", "Upload: largest total uncompressed size of the workbook's parts, in MB "
             "(as declared, and as they actually inflate); beyond it the file is treated as a decompression bomb",
             int),
+    Setting("map_max_mb", "5", "Map: largest accepted county boundary file (GeoJSON), in MB", int),
     Setting("upload_max_rows", "200000", "Upload: most rows in one sheet", int),
     Setting("upload_max_columns", "200", "Upload: most columns in one sheet", int),
     Setting("parse_memory_mb", "2048", "Upload: memory limit of each worker process that reads a workbook (two "

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from labels import METRIC_LABELS, WARNING_COLORS
+from data_access import settings
+from labels import METRIC_LABELS, SCREEN, WARNING_COLORS
 
 PRIMARY = "#c62828"
 SECONDARY = "#1f6fd1"
@@ -98,3 +99,67 @@ def chain_frame(chains: list[dict], measure: str = "signed_amount") -> pd.DataFr
 
 def warning_colour(level: str | None, theme: Theme = LIGHT) -> str:
     return WARNING_COLORS.get(level or "", theme.grid)
+
+
+# ---- the county map
+
+def map_states() -> dict[str | None, str]:
+    """The map legend: each 红黄蓝 level in words, with the threshold in force; None: no target."""
+    pp = format(settings.get("warning_yellow_pp").normalize(), "f")
+    return {k: v.format(pp=pp) for k, v in SCREEN["legend"].items()} | {None: "无年度目标"}
+
+
+def _signed_area(ring: list) -> float:
+    """Twice the ring's area in the plane of (lon, lat): positive when counterclockwise."""
+    return sum(x1 * y2 - x2 * y1 for (x1, y1, *_), (x2, y2, *_) in zip(ring, ring[1:]))
+
+
+def rewound(geometry: dict) -> dict:
+    """``geometry`` with its rings turned the way d3-geo (Vega's renderer) reads them: exterior rings
+    clockwise, holes counterclockwise. GeoJSON files (RFC 7946) mostly go the other way round, and d3
+    then draws the whole globe but the county."""
+    def polygon(rings: list) -> list:
+        return [ring[::-1] if (_signed_area(ring) > 0) == (i == 0) else ring for i, ring in enumerate(rings)]
+    coords = geometry["coordinates"]
+    if geometry["type"] == "Polygon":
+        return {"type": "Polygon", "coordinates": polygon(coords)}
+    return {"type": "MultiPolygon", "coordinates": [polygon(p) for p in coords]}
+
+
+def label_point(geometry: dict) -> tuple[float, float]:
+    """Where a county's label goes: the centroid of its largest polygon's outer ring."""
+    rings = [geometry["coordinates"][0]] if geometry["type"] == "Polygon" else [p[0] for p in geometry["coordinates"]]
+    ring = max(rings, key=lambda r: abs(_signed_area(r)))
+    area = _signed_area(ring)
+    if not area:
+        return ring[0][0], ring[0][1]
+    cx = sum((x1 + x2) * (x1 * y2 - x2 * y1) for (x1, y1, *_), (x2, y2, *_) in zip(ring, ring[1:])) / (3 * area)
+    cy = sum((y1 + y2) * (x1 * y2 - x2 * y1) for (x1, y1, *_), (x2, y2, *_) in zip(ring, ring[1:])) / (3 * area)
+    return cx, cy
+
+
+def map_chart(rows: list[dict], theme: Theme = LIGHT, *, height: int = 320, width: int | None = None,
+              font_size: int = 12, select: str | None = None) -> alt.LayerChart:
+    """The counties coloured by 红黄蓝 (their completion against 序时进度, grey without a target), each
+    labelled with its name and figure. ``rows``: region, geometry, warning, figure (text). Drawn from
+    the data alone (no tiles, nothing fetched); ``select`` names a point selection on the county."""
+    states = map_states()
+    domain = list(states.values())
+    colours = [WARNING_COLORS["blue"], WARNING_COLORS["yellow"], WARNING_COLORS["red"], theme.grid]
+    shapes = alt.Data(values=[{"type": "Feature", "geometry": rewound(r["geometry"]), "properties": {},
+                               "县区": r["region"], "状态": states[r["warning"]], "数值": r["figure"]}
+                              for r in rows])
+    fill = alt.Color("状态:N", scale=alt.Scale(domain=domain, range=colours),
+                     legend=alt.Legend(orient="bottom", title=None, labelColor=theme.text))
+    counties = alt.Chart(shapes).mark_geoshape(stroke=theme.background, strokeWidth=1.5).encode(
+        fill, tooltip=["县区:N", "数值:N", "状态:N"])
+    if select:
+        sel = alt.selection_point(name=select, fields=["县区"])
+        counties = counties.add_params(sel).encode(opacity=alt.condition(sel, alt.value(1.0), alt.value(0.55)))
+    points = [dict(zip(("lon", "lat"), label_point(r["geometry"]))) | {"text": f"{r['region']}\n{r['figure']}"}
+              for r in rows]
+    labels = alt.Chart(alt.Data(values=points)).mark_text(
+        lineBreak="\n", fontSize=font_size, fontWeight="bold", color="#ffffff", stroke="#00000055",
+        strokeWidth=0.3).encode(longitude="lon:Q", latitude="lat:Q", text="text:N")
+    chart = alt.layer(counties, labels).project(type="mercator").properties(height=height)
+    return chart.properties(width=width) if width else chart

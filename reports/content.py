@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection
 
+from data_access import geo
 from data_access.config import regions
 from data_access.periods import last_import_time
 from metrics.breakdowns import chain_summary
@@ -42,6 +43,7 @@ class Briefing:
     county_texts: list[str] = field(default_factory=list)
     updated_at: dt.datetime | None = None
     unreported: tuple[str, ...] = ()  # regions whose month is not in (上报进度), when the month has a calendar
+    shapes: list[dict] = field(default_factory=list)  # county boundaries (data_access.geo.shapes)
     generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
 
     @property
@@ -69,6 +71,26 @@ class Briefing:
     @property
     def headlines(self) -> list[Headline]:
         return headlines(self.figures, self.period)
+
+
+def map_rows(shapes: list[dict], ranking: list[dict], measure: str) -> list[dict]:
+    """The map's counties for ``measure`` (signed_count, signed_amount or funds_in_place): region,
+    geometry, warning (红黄蓝 of its completion against 序时进度; None without a target) and figure (the
+    completion, or the value when there is no target)."""
+    by_region = {r["region_id"]: r for r in ranking}
+    out = []
+    for shape in shapes:
+        row = by_region.get(shape["region_id"])
+        if row is None:
+            continue
+        status = row["indicators"].get(measure) or {}
+        if status.get("completion_pct") is not None:
+            figure = f"完成 {fmt.percent(status['completion_pct'])}"
+        else:
+            figure = fmt.count(row[measure]) if measure == "signed_count" else fmt.amount(row[measure])
+        out.append({"region_id": shape["region_id"], "region": shape["region"], "geometry": shape["geometry"],
+                    "warning": status.get("warning"), "figure": figure})
+    return out
 
 
 def progress_status(completion, time_progress) -> str | None:
@@ -129,7 +151,7 @@ def gather(conn: Connection, period: Period, scope: Scope = Scope(), scope_label
                     trend=cumulative_trend(conn, period, scope, "signed_amount"),
                     regions=by_region(conn, period, scope.with_region(None)), chains=chain_summary(conn, period, scope),
                     ranking=county_ranking(conn, period), county_texts=county_texts,
-                    updated_at=last_import_time(conn), unreported=_unreported(conn, period))
+                    updated_at=last_import_time(conn), unreported=_unreported(conn, period), shapes=geo.shapes(conn))
 
 
 def _unreported(conn: Connection, period: Period) -> tuple[str, ...]:

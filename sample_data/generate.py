@@ -14,6 +14,7 @@ import argparse
 import calendar
 import datetime as dt
 import io
+import json
 import math
 import random
 import zipfile
@@ -390,6 +391,48 @@ def write_workbooks(out_dir: Path, current_year: int, through_month: int) -> lis
     return paths
 
 
+# the demo city's counties as hexagonal cells (axial coordinates), the development zone in the middle
+HEX_CELLS = [(-1, 0), (0, -1), (1, -1), (1, 0), (0, 1), (-1, 1), (0, 0)]
+MAP_CENTRE, HEX_SIZE = (109.60, 23.10), 0.26  # degrees of longitude
+
+
+def boundaries() -> dict:
+    """A GeoJSON FeatureCollection of the demo regions: hexagons whose corners and edge midpoints are
+    moved a little (the same way for neighbours, so the cells still meet), to look like counties."""
+    def jitter(key: tuple, amount: float) -> tuple[float, float]:
+        rng = random.Random(repr(key))
+        return rng.uniform(-amount, amount), rng.uniform(-amount, amount)
+
+    def corner(q: int, r: int, k: int) -> tuple[float, float]:
+        cx, cy = HEX_SIZE * math.sqrt(3) * (q + r / 2), HEX_SIZE * 1.5 * r
+        angle = math.radians(60 * k - 30)
+        x, y = cx + HEX_SIZE * math.cos(angle), cy + HEX_SIZE * math.sin(angle)
+        key = (round(x, 6), round(y, 6))
+        dx, dy = jitter(key, HEX_SIZE * 0.12)
+        return x + dx, y + dy
+
+    def lonlat(x: float, y: float) -> list[float]:
+        return [round(MAP_CENTRE[0] + x, 5), round(MAP_CENTRE[1] - y * 0.92, 5)]
+
+    features = []
+    for (name, _, _), (q, r) in zip(REGIONS, HEX_CELLS):
+        corners = [corner(q, r, k) for k in range(6)]
+        ring = []
+        for a, b in zip(corners, corners[1:] + corners[:1]):
+            key = tuple(sorted([(round(a[0], 6), round(a[1], 6)), (round(b[0], 6), round(b[1], 6))]))
+            dx, dy = jitter(key, HEX_SIZE * 0.08)
+            ring += [lonlat(*a), lonlat((a[0] + b[0]) / 2 + dx, (a[1] + b[1]) / 2 + dy)]
+        features.append({"type": "Feature", "properties": {"name": name},
+                         "geometry": {"type": "Polygon", "coordinates": [ring + [ring[0]]]}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def write_boundaries(out_dir: Path) -> Path:
+    path = Path(out_dir) / f"{CITY}_县区边界.geojson"
+    path.write_text(json.dumps(boundaries(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=f"Write the {CITY} demo workbooks into sample_data/.")
     parser.add_argument("--year", type=int, default=2026)
@@ -400,6 +443,7 @@ def main() -> None:
         old.unlink()
     for path in write_workbooks(out_dir, args.year, args.month):
         print(path)
+    print(write_boundaries(out_dir))
 
 
 if __name__ == "__main__":

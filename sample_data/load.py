@@ -6,13 +6,14 @@ from pathlib import Path
 
 from sqlalchemy import Engine, update
 
-from data_access import accounts, calendar, db
+from data_access import accounts, calendar, db, geo
 from data_access.config import add_region, regions
 from data_access.importer import import_workbook
 from data_access.models import ImportBatch
 from sample_data.generate import REGIONS
 
 HERE = Path(__file__).resolve().parent
+BOUNDARIES = HERE / "演示市_县区边界.geojson"
 # (name, password, role, regions): demo databases only; the login page lists them there and nowhere else
 DEMO_ACCOUNTS = [("admin", "admin-demo", "admin", ()), ("leader", "leader-demo", "leader", ()),
                  ("staff", "staff-demo", "staff", (REGIONS[0][0],))]
@@ -43,6 +44,9 @@ def load_demo(engine: Engine) -> list[str]:
             conn.execute(update(ImportBatch).where(ImportBatch.id == result.batch_id).values(
                 created_at=dt.datetime.combine(due_on - dt.timedelta(days=1), dt.time(16, 30))))
         lines.append(result.summary())
+    with engine.begin() as conn:
+        found = geo.save_boundaries(conn, BOUNDARIES.read_bytes(), "演示数据")
+    lines.append(f"县区边界:{len(found.shapes)}个县区({BOUNDARIES.name})")
     return lines
 
 

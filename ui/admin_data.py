@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from data_access import accounts, audit, calendar, config, notify, settings, targets
+from data_access import accounts, audit, calendar, config, geo, notify, settings, targets
 from data_access.config import ConfigError
 from data_access.targets import TargetsRejected
 from ui import auth, data
@@ -171,6 +171,29 @@ def display_url(token: str) -> str:
         return path
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+# ---- county boundaries (the map)
+
+def shape_regions() -> list[str]:
+    return [s["region"] for s in _read(geo.shapes)]
+
+
+def check_boundaries(content: bytes) -> tuple[geo.Boundaries | None, list[str]]:
+    """(what the file holds, []) or (None, every problem)."""
+    try:
+        return _read(geo.read_boundaries, content), []
+    except geo.MapRejected as exc:
+        return None, exc.problems
+
+
+def save_boundaries(content: bytes, actor: str) -> Refusal:
+    try:
+        with data.engine().begin() as conn:
+            geo.save_boundaries(conn, content, actor)
+    except geo.MapRejected as exc:
+        return ";".join(exc.problems)
+    return None
 
 
 # ---- reporting calendar

@@ -10,9 +10,10 @@ from data_access import settings
 from labels import SCREEN, WARNING_COLORS, WARNING_LABELS
 from metrics.activities import ACTIVITY_KEYS
 from metrics.briefing import briefing_text
+from metrics.figures import yoy_pct
 from reports import charts
 from reports import format as fmt
-from reports.content import Briefing
+from reports.content import Briefing, map_rows
 from reports.images import chart_svg
 from ui.cards import cards_html
 from ui.ranking_data import rank_change_text
@@ -54,11 +55,29 @@ header[data-testid="stHeader"], section[data-testid="stSidebar"], [data-testid="
 .screen .panel h2 {font-size: calc(var(--u) * 1.15); margin: 0 0 calc(var(--u) * .3); padding: 0; color: #cfe3ff;
   font-weight: 600; line-height: 1.3}
 .screen .panel img {flex: 1; min-height: 0; width: 100%; object-fit: contain}
-.screen .rank {width: 100%; border-collapse: collapse; font-size: calc(var(--u) * 1.0)}
-.screen .rank td {padding: calc(var(--u) * .28) calc(var(--u) * .3); border-bottom: 1px solid #1e3a66;
+.screen .panel h3 {font-size: calc(var(--u) * .95); margin: calc(var(--u) * .5) 0 0; padding: 0; color: #9fb7dd;
+  font-weight: 600; line-height: 1.3}
+.screen .grid {flex: 1 1 0; min-height: 0; display: grid; grid-auto-rows: minmax(0, 1fr); align-items: center;
+  font-size: calc(var(--u) * 1.0)}
+.screen .grid > span {padding: 0 calc(var(--u) * .3); border-bottom: 1px solid #1e3a66; white-space: nowrap;
+  overflow: hidden; height: 100%; display: flex; align-items: center; min-width: 0}
+.screen .grid > span.num {justify-content: flex-end; font-variant-numeric: tabular-nums}
+.screen .grid > span.th {color: #9fb7dd; font-size: calc(var(--u) * .85)}
+.screen .grid.rank {grid-template-columns: auto minmax(0, 1fr) auto auto auto}
+.screen .grid.chaintable {grid-template-columns: minmax(0, 1.4fr) .6fr 1fr 1.2fr 1fr}
+.screen .grid.regiontable {grid-template-columns: minmax(0, 1.3fr) 1fr 1fr}
+.screen i.up {color: #66bb6a; font-style: normal} .screen i.down {color: #ef5350; font-style: normal}
+.screen i.flat {color: #9fb7dd; font-style: normal}
+.screen .chaintiles {display: grid; grid-template-columns: 1fr 1fr; gap: calc(var(--u) * .5)}
+.screen .chaintiles div {background: rgba(20, 52, 102, .55); border-radius: calc(var(--u) * .4); min-width: 0;
+  padding: calc(var(--u) * .4) calc(var(--u) * .6); border-left: calc(var(--u) * .25) solid #29b6f6}
+.screen .chaintiles span {display: block; font-size: calc(var(--u) * .9); color: #cfe3ff; white-space: nowrap;
+  overflow: hidden; text-overflow: ellipsis}
+.screen .chaintiles b {display: block; font-size: calc(var(--u) * 1.6); color: #ffca28; white-space: nowrap;
+  line-height: 1.3}
+.screen .chaintiles em {display: block; font-size: calc(var(--u) * .8); color: #9fb7dd; font-style: normal;
   white-space: nowrap}
-.screen .rank td.num {text-align: right; font-variant-numeric: tabular-nums}
-.screen .rank .unreported {margin-left: calc(var(--u) * .4); padding: 0 calc(var(--u) * .3); border-radius: 4px;
+.screen .unreported {margin-left: calc(var(--u) * .4); padding: 0 calc(var(--u) * .3); border-radius: 4px;
   font-size: calc(var(--u) * .75); color: #ffd7d7; background: #7a1f1f}
 .screen .dot {display: inline-block; width: calc(var(--u) * .9); height: calc(var(--u) * .9); border-radius: 50%;
   vertical-align: middle}
@@ -109,18 +128,26 @@ def region_title(b: Briefing, key: str) -> str:
     return SCREEN[key] + (SCREEN["top"].format(n=SCREEN_MAX_BARS) if more else "")
 
 
-# the charts of each middle row (rotation); the third, 招商活动, only when the period has activities or events
-PANELS = (("trend", "regions"), ("chains", "funds"), ())
+# the rotation's middle rows (SPEC §6 大屏): 总览 (the key chains, the county map, the ranking), 产业链,
+# 县区, and 招商活动 when the period has activities or events
+PANELS = ("overview", "chains", "regions", "activities")
+SLOTS = {"overview": ("trend", "map"), "chains": ("chains",), "regions": ("regions", "funds"), "activities": ()}
+KEY_CHAINS = 3  # the first chains of the configured order: by default 木材加工, 新能源电动车, 智能家电
 
 
 def panel_count(b: Briefing) -> int:
     """How many middle rows the rotation goes through for ``b``: 招商活动 only when there is any."""
-    return 3 if any((b.figures.get("activities") or {}).values()) or b.figures.get("events") else 2
+    return 4 if any((b.figures.get("activities") or {}).values()) or b.figures.get("events") else 3
+
+
+def panel_name(b: Briefing, panel: int) -> str:
+    return PANELS[panel % panel_count(b)]
 
 
 def panel_charts(b: Briefing, panel: int = 0) -> dict[str, str]:
-    """The charts of middle row ``panel`` (see PANELS) as SVG data URIs, dark theme. Only the row
-    shown is drawn: each chart takes vl-convert ~0.1–0.2 s, one after the other."""
+    """The charts of middle row ``panel`` as SVG data URIs, dark theme. Only the row shown is drawn:
+    each chart takes vl-convert ~0.1–0.2 s, one after the other. Without boundaries the map's place
+    holds the regions' bars."""
     dark = charts.DARK
 
     def svg(chart) -> str:
@@ -131,13 +158,66 @@ def panel_charts(b: Briefing, panel: int = 0) -> dict[str, str]:
         return svg(charts.bar_chart(frame, "县区", label, dark, width=500, height=430))
 
     drawn = {
-        "trend": lambda: svg(charts.trend_chart(b.trend, "signed_amount", dark, width=600, height=430)),
+        "trend": lambda: svg(charts.trend_chart(b.trend, "signed_amount", dark, width=600, height=300)),
+        "map": lambda: svg(charts.map_chart(map_rows(b.shapes, b.ranking, "signed_amount"), dark, width=560,
+                                            height=470, font_size=22)) if b.shapes else regions_bar(
+            "signed_amount", "合同投资额"),
         "regions": lambda: regions_bar("signed_amount", "合同投资额"),
         "chains": lambda: svg(charts.bar_chart(charts.chain_frame(b.chains), "产业链", "合同投资额", dark,
                                                width=600, height=430)),
         "funds": lambda: regions_bar("funds_in_place", "到位资金"),
     }
-    return {slot: drawn[slot]() for slot in PANELS[panel % len(PANELS)]}
+    return {slot: drawn[slot]() for slot in SLOTS[panel_name(b, panel)]}
+
+
+def key_chains(b: Briefing) -> list[dict]:
+    """The key chains, then the rest together: chain, signed_count, signed_amount, yoy_pct (of the
+    amount; None without last year's)."""
+    out = [{"chain": c["chain"], "signed_count": c["signed_count"], "signed_amount": c["signed_amount"],
+            "yoy_pct": c["signed_amount_yoy_pct"]} for c in b.chains[:KEY_CHAINS]]
+    rest = b.chains[KEY_CHAINS:]
+    if rest:
+        amount = sum(c["signed_amount"] for c in rest)
+        out.append({"chain": SCREEN["other_chains"], "signed_count": sum(c["signed_count"] for c in rest),
+                    "signed_amount": amount, "yoy_pct": yoy_pct(amount, sum(c["signed_amount_last"] for c in rest))})
+    return out
+
+
+def _yoy(value) -> str:
+    if value is None:
+        return '<i class="flat">同比 —</i>'
+    up = value >= 0
+    return f'<i class="{"up" if up else "down"}">同比 {"▲" if up else "▼"}{fmt.two(abs(value))}%</i>'
+
+
+def key_chains_html(b: Briefing) -> str:
+    return '<div class="chaintiles">' + "".join(
+        f'<div><span>{escape(c["chain"])}</span><b>{fmt.amount(c["signed_amount"])}</b>'
+        f'<em>{fmt.count(c["signed_count"])} · {_yoy(c["yoy_pct"])}</em></div>' for c in key_chains(b)) + "</div>"
+
+
+def chain_table_html(b: Briefing) -> str:
+    """Every chain: projects, contract amount with YoY, funds in place; a row each, filling the panel."""
+    head = "".join(f"<span class=\"th\">{h}</span>" for h in ("产业链", "项目", "合同投资额", "同比", "到位资金"))
+    rows = "".join(
+        f'<span>{escape(c["chain"])}</span><span class="num">{c["signed_count"]}</span>'
+        f'<span class="num">{fmt.two(c["signed_amount"])}</span><span class="num">{_yoy(c["signed_amount_yoy_pct"])}'
+        f'</span><span class="num">{fmt.two(c["funds_in_place"])}</span>' for c in b.chains)
+    return f'<div class="grid chaintable">{head}{rows}</div>'
+
+
+def region_table_html(b: Briefing) -> str:
+    """Every region's completion of 合同投资额 and 到位资金 in 红黄蓝, and whether its month is in."""
+    def cell(row: dict, metric: str) -> str:
+        status = row["indicators"].get(metric) or {}
+        dot = WARNING_COLORS.get(status.get("warning") or "", "#7f8ea3")
+        value = "—" if status.get("completion_pct") is None else fmt.percent(status["completion_pct"])
+        return f'<span class="num"><span class="dot" style="background:{dot}"></span> {value}</span>'
+    head = "".join(f"<span class=\"th\">{h}</span>" for h in ("县区", "合同投资额完成", "到位资金完成"))
+    rows = "".join(f"<span>{_region_name(b, r)}</span>{cell(r, 'signed_amount')}{cell(r, 'funds_in_place')}"
+                   for r in sorted(b.ranking, key=lambda r: r["rank"]))
+    return f'<div class="grid regiontable">{head}{rows}</div>' if b.ranking else \
+        f'<div class="text">{SCREEN["no_regions"]}</div>'
 
 
 def _tiles(items: list[tuple[str, str]], kind: str) -> str:
@@ -176,18 +256,23 @@ def _warning(row: dict) -> str | None:
     return (row["indicators"].get("signed_amount") or {}).get("warning")
 
 
+def _region_name(b: Briefing, row: dict) -> str:
+    return escape(row["region"]) + (f'<span class="unreported">{SCREEN["unreported"]}</span>'
+                                     if row["region"] in b.unreported else "")
+
+
 def ranking_html(b: Briefing) -> str:
+    """Rank, region (未报 when its month is not in), score, rank change and 红黄蓝: a row each, the rows
+    sharing the panel's height."""
     if not b.ranking:
         return f'<div class="text">{SCREEN["no_regions"]}</div>'
     rows = "".join(
-        f'<tr><td class="num">{r["rank"]}</td><td>{escape(r["region"])}'
-        + (f'<span class="unreported">{SCREEN["unreported"]}</span>' if r["region"] in b.unreported else "")
-        + '</td>'
-        f'<td class="num">{"—" if r["score"] is None else fmt.two(r["score"])}</td>'
-        f'<td class="num">{rank_change_text(r.get("rank_change"))}</td>'
-        f'<td><span class="dot" style="background:{WARNING_COLORS.get(_warning(r) or "", "#7f8ea3")}"></span></td></tr>'
+        f'<span class="num">{r["rank"]}</span><span class="name">{_region_name(b, r)}</span>'
+        f'<span class="num">{"—" if r["score"] is None else fmt.two(r["score"])}</span>'
+        f'<span class="num">{rank_change_text(r.get("rank_change"))}</span>'
+        f'<span><span class="dot" style="background:{WARNING_COLORS.get(_warning(r) or "", "#7f8ea3")}"></span></span>'
         for r in b.ranking)
-    return f'<table class="rank">{rows}</table>'
+    return f'<div class="grid rank">{rows}</div>'
 
 
 def legend_html() -> str:
@@ -225,21 +310,29 @@ def screen_html(b: Briefing, images: dict[str, str], panel: int = 0) -> str:
     updated = b.updated_at.strftime("%Y-%m-%d %H:%M") if b.updated_at else "—"
     head = (f'<div class="head"><h1>{SCREEN["title"]}</h1><div class="meta">数据截至 <b>{escape(b.span)}</b> · '
             f'序时进度 <b>{fmt.percent(b.period.time_progress_pct)}</b> · 更新于 {updated}</div></div>')
+    name = panel_name(b, panel)
     panel %= panel_count(b)
-    if panel == 0:
-        middle = (f'<div class="panel"><h2>{SCREEN["trend"]}</h2><img src="{images["trend"]}" alt="trend"></div>'
-                  f'<div class="panel"><h2>{region_title(b, "regions")}</h2>'
-                  f'<img src="{images["regions"]}" alt="regions"></div>'
+    if name == "overview":
+        where = "map" if b.shapes else "regions"
+        middle = (f'<div class="panel"><h2>{SCREEN["key_chains"]}</h2>{key_chains_html(b)}'
+                  f'<h3>{SCREEN["trend"]}</h3><img src="{images["trend"]}" alt="trend"></div>'
+                  f'<div class="panel"><h2>{SCREEN["map"] if b.shapes else region_title(b, "regions")}</h2>'
+                  f'<img src="{images["map"]}" alt="{where}"></div>'
                   f'<div class="panel"><h2>{SCREEN["ranking"]}</h2>{ranking_html(b)}{legend_html()}'
                   f'{more_figures_html(b)}</div>')
-    elif panel == 2:
+    elif name == "chains":
+        middle = (f'<div class="panel"><h2>{SCREEN["chains"]}</h2><img src="{images["chains"]}" alt="chains"></div>'
+                  f'<div class="panel"><h2>{SCREEN["chain_table"]}</h2>{chain_table_html(b)}</div>'
+                  f'<div class="panel"><h2>{SCREEN["text"]}</h2><div class="text">{escape(short_text(b))}</div></div>')
+    elif name == "regions":
+        middle = (f'<div class="panel"><h2>{region_title(b, "regions")}</h2>'
+                  f'<img src="{images["regions"]}" alt="regions"></div>'
+                  f'<div class="panel"><h2>{region_title(b, "funds")}</h2><img src="{images["funds"]}" alt="funds">'
+                  f'</div><div class="panel"><h2>{SCREEN["region_table"]}</h2>{region_table_html(b)}{legend_html()}'
+                  '</div>')
+    else:
         middle = (f'<div class="panel"><h2>{SCREEN["activities"]}</h2>{activities_html(b)}</div>'
                   f'<div class="panel"><h2>{SCREEN["events"]}</h2>{events_html(b)}</div>'
                   f'<div class="panel"><h2>{SCREEN["problems"]}</h2>{problems_html(b)}</div>')
-    else:
-        middle = (f'<div class="panel"><h2>{SCREEN["chains"]}</h2><img src="{images["chains"]}" alt="chains"></div>'
-                  f'<div class="panel"><h2>{region_title(b, "funds")}</h2>'
-                  f'<img src="{images["funds"]}" alt="funds"></div>'
-                  f'<div class="panel"><h2>{SCREEN["text"]}</h2><div class="text">{escape(short_text(b))}</div></div>')
-    return (f'<div class="screen" data-testid="big-screen" data-panel="{panel}">{head}'
+    return (f'<div class="screen" data-testid="big-screen" data-panel="{panel}" data-name="{name}">{head}'
             f'{cards_html(b.headlines)}<div class="main">{middle}</div>{ticker_html(b)}</div>')

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from data_access import accounts, db, settings
+from data_access import accounts, db, geo, settings
 from data_access.annotate import annotate
 from data_access.batches import archived_file, list_batches, rollback_batch
 from data_access.config import chains, region_id, regions
@@ -86,6 +86,13 @@ def ranking(period: Period, version: int) -> list[dict]:
 def projects_behind(measure: str, period: Period, scope: Scope, version: int) -> list[dict]:
     with engine().connect() as conn:
         return drill_down(conn, measure, period, scope)
+
+
+@st.cache_data(show_spinner=False)
+def shapes(version: int) -> list[dict]:
+    """The county boundaries (data_access.geo), [] when none were uploaded."""
+    with engine().connect() as conn:
+        return geo.shapes(conn)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -27,7 +27,7 @@ from labels import (
 from metrics.period import Period
 from ui import admin_data as ad
 from ui import auth, data
-from ui.uploader import workbook_uploader
+from ui.uploader import boundary_uploader, workbook_uploader
 
 who = auth.require_page("admin", "管理")
 version = data.data_version()
@@ -129,6 +129,32 @@ def regions_tab():
             done(refusal, ADMIN["region_added"].format(name=name.strip()))
     with right:
         aliases_editor(rows, "region", ad.set_region_aliases)
+    boundaries(rows)
+
+
+def boundaries(rows: list[dict]) -> None:
+    """县区边界 for the map: the GeoJSON uploaded, checked whole before it replaces the one before."""
+    st.markdown(f"#### {ADMIN['map_title']}")
+    drawn = ad.shape_regions()
+    without = [r["name"] for r in rows if r["name"] not in drawn]
+    st.caption(ADMIN["map_status"].format(n=len(drawn), total=len(rows)) +
+               (ADMIN["map_without"].format(names="、".join(without)) if without and drawn else "") +
+               ADMIN["map_help"])
+    upload = boundary_uploader(ADMIN["map_upload"], "map_file")
+    if upload is None:
+        return
+    content = upload.getvalue()
+    found, problems = ad.check_boundaries(content)
+    if problems:
+        st.error(ADMIN["map_problems"].format(n=len(problems)))
+        for problem in problems:
+            st.markdown(f"- {problem}")
+        return
+    st.success(ADMIN["map_ok"].format(n=len(found.shapes), names="、".join(found.names[r] for r in found.shapes)))
+    if found.missing:
+        st.warning(ADMIN["map_missing"].format(names="、".join(found.missing)))
+    if st.button(ADMIN["map_save"], type="primary", icon=":material/map:"):
+        done(ad.save_boundaries(content, who.name), ADMIN["map_saved"].format(n=len(found.shapes)))
 
 
 def chains_tab():

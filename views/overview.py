@@ -5,8 +5,8 @@ import streamlit as st
 from labels import METRIC_LABELS
 from metrics.briefing import whole_name
 from reports import format as fmt
-from reports.charts import region_frame, trend_chart
-from reports.content import progress_status
+from reports.charts import map_chart, region_frame, trend_chart
+from reports.content import map_rows, progress_status
 from ui import auth, charts, data, first_paint, reporting
 from ui.cards import Kpi, change_line, kpi_grid_html
 from ui.drill import show_projects_behind
@@ -86,18 +86,33 @@ with left:
 
 with right:
     regions = data.by_region(f.period, f.scope, version)
-    st.markdown("**各县区合同投资额**(点击柱形查看项目)")
+    shapes = data.shapes(version) if regions else []
+    view = right.segmented_control("县区视图", ["地图", "柱状图"], default="地图", key="region_view",
+                                   label_visibility="collapsed") if shapes else "柱状图"
+    clicked = None
     if not regions:
         st.info("尚未配置县区。请在命令行执行 `python cli.py region add 县区名` 添加。")
-        clicked = None
+    elif view == "地图":
+        label = METRIC_LABELS[trended][0]
+        if shares is None:  # all projects: each county's completion against 序时进度
+            st.markdown(f"**各县区{label}完成情况**(对照序时进度;点击县区查看项目)")
+            rows = map_rows(shapes, data.ranking(f.period, version), trended)
+        else:  # a narrower scope has no targets: its figures alone
+            st.markdown(f"**各县区{label}**({f.scope_text.split(' · ', 1)[-1]};点击县区查看项目)")
+            rows = map_rows(shapes, [r | {"indicators": {}} for r in regions], trended)
+        event = st.altair_chart(map_chart(rows, height=330, select="map_pick"), width="stretch", on_select="rerun",
+                                key="region_map")
+        clicked = charts.selected(event, "map_pick", "县区")
     else:
+        st.markdown("**各县区合同投资额**(点击柱形查看项目)")
         bars = charts.bar(region_frame(regions), "县区", "合同投资额", title="亿元", select="region_pick", height=300)
         event = st.altair_chart(bars, width="stretch", on_select="rerun", key="region_chart")
         clicked = charts.selected(event, "region_pick", "县区")
 
 if clicked:
     rid = next(r["region_id"] for r in regions if r["region"] == clicked)
-    show_projects_behind("signed_amount", f.period, f.scope.with_region(rid),
+    behind = "funds_in_place" if view == "地图" and trended == "funds_in_place" else "signed_amount"
+    show_projects_behind(behind, f.period, f.scope.with_region(rid),
                          f"{f.breadcrumb.replace(f.region, clicked, 1)}", key="region_drill")
 
 st.subheader("通报")

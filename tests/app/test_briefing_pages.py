@@ -53,7 +53,12 @@ def test_big_screen_shows_the_period_from_the_url(engine, monkeypatch):
     assert "数据截至 <b>2024年1-6月</b>" in html
     assert '<div class="value">13.50 亿元</div>' in html
     # the ranking, in order, with each county's 红黄蓝 on 合同投资额
-    assert re.findall(r'<td>(.)(.)</td>', html)[:3] == [("甲", "区"), ("乙", "县"), ("丙", "县")]
+    assert re.findall(r'<span class="name">([^<]+)', html) == ["甲区", "乙县", "丙县"]
+    # the key chains: all 13.50亿 is 木材加工 (no last year: no YoY); the other chains with nothing
+    tiles = re.findall(r'<div class="chaintiles">(.*?)</div></div>', html)[0]
+    assert re.findall(r"<span>([^<]+)</span><b>([^<]+)</b>", tiles) == [
+        ("木材加工", "13.50 亿元"), ("新能源电动车", "0.00 亿元"), ("智能家电", "0.00 亿元"), ("其余产业链", "0.00 亿元")]
+    assert "3 个 · <i class=\"flat\">同比 —</i>" in tiles
     assert "第1名 甲区 · 合同投资额 6.00 亿元 · 完成 60.00% · 蓝色" in html
     assert "第3名 丙县 · 合同投资额 3.00 亿元 · 完成 30.00% · 红色" in html
 
@@ -78,13 +83,16 @@ def test_big_screen_rotates_its_panels_with_rotate_1(engine, monkeypatch):
         b.three_counties(conn)
     at = app_on(engine, monkeypatch, "views/screen.py")
     at.query_params.update({"year": "2024", "month": "6", "rotate": "1"})
-    pages = rotation(at, 3)
-    assert [panel for panel, _ in pages] == ["0", "1", "0"]
-    assert [("各产业链合同投资额" in html) for _, html in pages] == [False, True, False]
+    pages = rotation(at, 4)  # 总览, 产业链, 县区, 总览
+    assert [panel for panel, _ in pages] == ["0", "1", "2", "0"]
+    assert [re.search(r'data-name="(\w+)"', html).group(1) for _, html in pages] == [
+        "overview", "chains", "regions", "overview"]
+    assert [("各产业链签约与到位" in html) for _, html in pages] == [False, True, False, False]
+    assert [("各县区完成情况" in html) for _, html in pages] == [False, False, True, False]
 
 
 def test_big_screen_adds_a_row_for_activities_when_there_are_any(engine, monkeypatch):
-    """The Liuzhou-like city of tests/unit/test_activities.py, June 2019: a third row, 招商活动 (4 talks,
+    """The Liuzhou-like city of tests/unit/test_activities.py, June 2019: a fourth row, 招商活动 (4 talks,
     1 event held, 2 coordination meetings, 2 500强 enterprises, 10 problems solved) and its events."""
     from data_access.importer import import_workbook
     from tests.unit.test_activities import ACTIVITIES, LEDGER
@@ -94,11 +102,11 @@ def test_big_screen_adds_a_row_for_activities_when_there_are_any(engine, monkeyp
     import_workbook(engine, b.workbook({"项目台账": LEDGER, "招商活动": ACTIVITIES}), "全市.xlsx", 2019, 6)
     at = app_on(engine, monkeypatch, "views/screen.py")
     at.query_params.update({"year": "2019", "month": "6", "rotate": "1"})
-    assert [panel for panel, _ in rotation(at, 4)] == ["0", "1", "2", "0"]
-    at.session_state["screen_panel"] = 1
+    assert [panel for panel, _ in rotation(at, 5)] == ["0", "1", "2", "3", "0"]
+    at.session_state["screen_panel"] = 2
     at.run()
     html = html_of(at)
-    assert 'data-panel="2"' in html and "领导招商活动" in html
+    assert 'data-panel="3"' in html and "领导招商活动" in html
     figures = re.findall(r"<div><span>([^<]+)</span><b>([^<]+)</b></div>", html)
     assert ("对接洽谈", "4 次") in figures and ("协调解决问题", "10 个") in figures
     assert ("柳州·深圳招商推介会", "2个 · 18.00 亿元") in figures and ("汽车产业洽谈会", "1个 · 2.00 亿元") in figures

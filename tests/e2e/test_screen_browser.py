@@ -36,6 +36,13 @@ GLYPHS_DIFFER = """sel => {
 }"""
 
 
+# per panel of the middle row, the share of its height below its last element: no large empty area
+EMPTY_BELOW = """() => [...document.querySelectorAll('.screen .panel')].map(p => {
+  const r = p.getBoundingClientRect();
+  const bottom = Math.max(...[...p.children].map(c => c.getBoundingClientRect().bottom));
+  return (r.bottom - bottom) / r.height; })"""
+
+
 def overlap(a, b) -> bool:
     return a[0] < b[2] - 0.5 and b[0] < a[2] - 0.5 and a[1] < b[3] - 0.5 and b[1] < a[3] - 0.5
 
@@ -78,6 +85,16 @@ def test_big_screen_fits_with_nothing_overlapping(demo_server, browser, width, h
         assert not any(overlap(a, b) for i, a in enumerate(panels) for b in panels[i + 1:])
         assert all(inside(p, [0, 0, width, height]) for p in panels + cards)
         assert page.evaluate(GLYPHS_DIFFER, ".screen .head h1")
+        # the main row: the key chains, the county map in the centre, the ranking; each panel filled
+        assert page.locator(".screen .panel h2").all_inner_texts() == [
+            "重点产业链合同投资额", "各县区合同投资额完成情况(对照序时进度)", "县区综合排名"]
+        (drawn,) = page.evaluate(BOXES, '.screen img[alt="map"]')
+        middle = page.evaluate(BOXES, ".screen .main .panel")
+        assert inside(drawn, middle[1]) and drawn[3] - drawn[1] > 0.6 * (middle[1][3] - middle[1][1])
+        assert page.evaluate("() => document.querySelector('.screen img[alt=map]').naturalWidth") > 0
+        tiles = page.evaluate(BOXES, ".screen .chaintiles div")
+        assert len(tiles) == 4 and all(inside(t, middle[0]) for t in tiles)
+        assert all(share < 0.1 for share in page.evaluate(EMPTY_BELOW)), page.evaluate(EMPTY_BELOW)
 
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"screen-{width}x{height}.png"))
@@ -152,13 +169,13 @@ def test_briefing_fits_one_screenshot_and_copies_its_paragraph(demo_server, brow
 
 
 def test_the_rotation_reaches_the_activities_row_which_fits(refreshing_server, browser):
-    """With ?rotate=1 the demo's 大屏 goes through three rows; the 招商活动 row (activities, the events'
-    signings, 企业诉求) fits 1920×1080 with nothing overlapping."""
+    """With ?rotate=1 the demo's 大屏 goes through four rows (总览, 产业链, 县区, 招商活动); the 招商活动 row
+    (activities, the events' signings, 企业诉求) fits 1920×1080 with nothing overlapping."""
     context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
     page = context.new_page()
     try:
         page.goto(f"{refreshing_server.url}/screen?rotate=1&token={display_link(refreshing_server)[1]}")
-        page.wait_for_selector('[data-testid="big-screen"][data-panel="2"]', timeout=60000)
+        page.wait_for_selector('[data-testid="big-screen"][data-panel="3"]', timeout=60000)
         page.wait_for_function("() => [...document.querySelectorAll('.screen img')].every(i => i.complete "
                                "&& i.naturalWidth > 0)", timeout=30000)
         assert page.locator(".screen .panel h2").all_inner_texts() == ["领导招商活动", "活动签约", "企业诉求"]
