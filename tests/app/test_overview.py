@@ -114,3 +114,39 @@ def test_cards_ahead_of_time_progress_and_falling(engine, app):
     # the one project signed this year is manufacturing: 100.00% against 60: +40.00 points
     assert cards["制造业占比"] == ("100.00%", [("较年度目标 ▲ +40.00 个百分点", "up"),
                                           ("制造业项目 1 个 · 2.50 亿元", "")])
+
+
+def test_the_county_map_colours_by_completion_and_opens_a_countys_projects(engine, app):
+    """东城区 and 西城区 with boundaries, 2023 合同投资额 targets of 5亿 each; through May (序时进度 41.67%):
+    东城区 2.50 of 5 = 50.00% (蓝), 西城区 1.25 of 5 = 25.00%, 16.67 points behind (红)."""
+    import json
+
+    from data_access import geo
+    from tests.unit.test_map import SQUARE, collection, feature
+    with engine.begin() as conn:
+        region(conn, "东城区")
+        region(conn, "西城区")
+        geo.save_boundaries(conn, collection(feature("东城区"), feature("西城区")), "admin")
+    content = workbook({
+        "项目台账": [LEDGER_HEAD, ledger_row("A1", "东城区", 2.5, D(2023, 3, 5)),
+                 ledger_row("A2", "西城区", 1.25, D(2023, 5, 31))],
+        "年度目标": [["年度", "县区", "指标", "目标值"], [2023, "东城区", "合同投资额", 5],
+                 [2023, "西城区", "合同投资额", 5]]})
+    import_workbook(engine, content, "台账.xlsx", 2023, 5)
+    at = app()
+    assert any(m.value == "**各县区合同投资额完成情况**(对照序时进度;点击县区查看项目)" for m in at.markdown)
+    (chart,) = [c for c in at.get("vega_lite_chart") if "geoshape" in c.proto.spec]
+    spec = json.loads(chart.proto.spec)
+    shapes = spec["layer"][0]["data"]["values"]
+    assert [(v["县区"], v["状态"], v["数值"]) for v in shapes] == [
+        ("东城区", "达到序时进度", "完成 50.00%"), ("西城区", "落后10个百分点及以上", "完成 25.00%")]
+    assert shapes[0]["geometry"]["coordinates"][0] == SQUARE[0][::-1]
+    # a click on 西城区 opens its projects, as the bars do
+    at.session_state["region_map"] = {"selection": {"map_pick": [{"县区": "西城区"}]}}
+    at.run()
+    assert not at.exception
+    assert any(c.value == "共 1 个项目,合同投资额 1.25 亿元" for c in at.caption)
+    assert list(next(d.value for d in at.dataframe if "项目编号" in d.value.columns)["项目编号"]) == ["A2"]
+    # the bars are one click away
+    at.segmented_control(key="region_view").set_value("柱状图").run()
+    assert any(m.value == "**各县区合同投资额**(点击柱形查看项目)" for m in at.markdown)
