@@ -96,7 +96,7 @@ def test_the_demo_boundaries_cover_every_demo_region(engine):
     from sample_data.generate import REGIONS
     from sample_data.load import BOUNDARIES
     with engine.begin() as conn:
-        for name, kind, aliases in REGIONS:
+        for name, _, aliases in REGIONS:
             region(conn, name, *aliases)
         found = geo.read_boundaries(conn, BOUNDARIES.read_bytes())
     assert found.missing == [] and len(found.shapes) == 7
