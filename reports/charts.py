@@ -156,10 +156,10 @@ def map_chart(rows: list[dict], theme: Theme = LIGHT, *, height: int = 320, widt
     if select:
         sel = alt.selection_point(name=select, fields=["县区"])
         counties = counties.add_params(sel).encode(opacity=alt.condition(sel, alt.value(1.0), alt.value(0.55)))
-    points = [dict(zip(("lon", "lat"), label_point(r["geometry"]))) | {"text": f"{r['region']}\n{r['figure']}"}
-              for r in rows]
-    labels = alt.Chart(alt.Data(values=points)).mark_text(
-        lineBreak="\n", fontSize=font_size, fontWeight="bold", color="#ffffff", stroke="#00000055",
-        strokeWidth=0.3).encode(longitude="lon:Q", latitude="lat:Q", text="text:N")
+    points = [dict(zip(("lon", "lat"), label_point(r["geometry"]))) | {
+        "text": f"{r['region']}\n{r['figure']}", "ink": "#2b2100" if r["warning"] == "yellow" else "#ffffff"}
+        for r in rows]  # dark on yellow, white on the others
+    labels = alt.Chart(alt.Data(values=points)).mark_text(lineBreak="\n", fontSize=font_size, fontWeight="bold").encode(
+        longitude="lon:Q", latitude="lat:Q", text="text:N", color=alt.Color("ink:N", scale=None))
     chart = alt.layer(counties, labels).project(type="mercator").properties(height=height)
     return chart.properties(width=width) if width else chart
