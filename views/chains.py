@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from reports import format as fmt
-from ui import auth, charts, data
+from ui import auth, charts, data, tables
 from ui import breakdowns_data as bd
 from ui.cards import Kpi, change_line, kpi_grid_html
 from ui.drill import project_table, show_projects_behind, totals_line
@@ -61,7 +61,7 @@ table = pd.DataFrame([{
     "资金同比": fmt.signed_pct(r["funds_in_place_yoy_pct"]) or "—",
 } for r in summary])
 money_format = st.column_config.NumberColumn(format="%.2f")
-picked = st.dataframe(table, hide_index=True, width="stretch", key="chain_table", on_select="rerun",
+picked = tables.table(table, hide_index=True, width="stretch", key="chain_table", on_select="rerun",
                       selection_mode="single-row",
                       column_config={"合同投资额(亿元)": money_format, "到位资金(亿元)": money_format})
 st.caption("同比为与去年同期(1月至所选月份)相比;去年同期为0时不计算。选择一行查看该产业链的项目推进情况。")
@@ -82,7 +82,7 @@ if focus is not None:
     with stage_col:
         stage_table = pd.DataFrame([{"项目阶段": s["stage"], "项目数": s["count"], "金额(亿元)": float(s["amount"])}
                                     for s in stages])
-        stage_event = st.dataframe(stage_table, hide_index=True, width="stretch", key="stage_table",
+        stage_event = tables.table(stage_table, hide_index=True, width="stretch", key="stage_table",
                                    on_select="rerun", selection_mode="single-row",
                                    column_config={"金额(亿元)": st.column_config.NumberColumn(format="%.2f")})
         st.caption("本期签约的项目按当前阶段统计,另含尚未签约的在谈项目(金额为意向投资额)。选择一行只看该阶段。")
@@ -129,7 +129,7 @@ else:
               .map(lambda _: "background-color: #f3f3f3; font-weight: 600;",
                    subset=pd.IndexSlice[matrix.index[-1:], :])
               .map(lambda _: "background-color: #f3f3f3; font-weight: 600;", subset=[TOTAL]))
-    cell_event = st.dataframe(styled, hide_index=True, width="stretch", key="chain_region_matrix",
+    cell_event = tables.table(styled, hide_index=True, width="stretch", key="chain_region_matrix",
                               on_select="rerun", selection_mode=["single-cell", "single-row"])
     st.caption("颜色越深金额越大。选择一个单元格查看该产业链在该县区的项目,选择一行查看该产业链全部项目。")
     selection = cell_event["selection"]

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from reports import format as fmt
-from ui import auth, charts, data
+from ui import auth, charts, data, tables
 from ui import breakdowns_data as bd
 from ui.cards import Kpi, kpi_grid_html
 from ui.drill import project_table
@@ -62,7 +62,7 @@ else:
     with table_col:
         table = pd.DataFrame([{"县区": r["region"], "新引进(家)": r["new_enterprises"], "项目(个)": r["projects"],
                                "合同额(亿元)": float(r["amount"])} for r in by_region])
-        row_event = st.dataframe(table, hide_index=True, width="stretch", key="tag_region_table", on_select="rerun",
+        row_event = tables.table(table, hide_index=True, width="stretch", key="tag_region_table", on_select="rerun",
                                  selection_mode="single-row",
                                  column_config={"合同额(亿元)": st.column_config.NumberColumn(format="%.2f")})
         st.caption("选择一行或点击柱形,查看该县区的项目和新引进企业。")
@@ -104,7 +104,7 @@ with enterprises_tab:
                                "合同投资额(亿元)": float(e["amount"]), "本期首次签约": e["first_sign"],
                                "新引进": "是" if e["is_new"] else ""} for e in enterprises])
         money_format = st.column_config.NumberColumn(format="%.2f")
-        enterprise_event = st.dataframe(frame, hide_index=True, width="stretch", key="enterprise_table",
+        enterprise_event = tables.table(frame, hide_index=True, width="stretch", key="enterprise_table",
                                         on_select="rerun", selection_mode="single-row",
                                         column_config={"合同投资额(亿元)": money_format})
         st.caption("选择一家企业查看其本期签约的项目。")

@@ -13,7 +13,7 @@ from metrics.briefing import span
 from metrics.period import Scope
 from metrics.projects import EXPORT_CAP, PAGE_SIZE
 from reports import format as fmt
-from ui import auth, charts, data
+from ui import auth, charts, data, tables
 from ui import projects_data as pdata
 from ui.drill import project_frame
 from ui.export import PROJECT_LABELS
@@ -71,7 +71,7 @@ else:
     colours = {WARNING_LABELS[level]: f"background-color: {c}; color: white; font-weight: 600"
                for level, c in WARNING_COLORS.items()}
     styled = frame.style.map(lambda v: colours.get(v, ""), subset=[PROJECT_COLUMNS["warning"]])
-    event = st.dataframe(styled, hide_index=True, width="stretch", height=min(len(frame), 15) * 35 + 38, key=TABLE,
+    event = tables.table(styled, hide_index=True, width="stretch", height=min(len(frame), 15) * 35 + 38, key=TABLE,
                          on_select="rerun", selection_mode="single-row", column_config=config)
     chosen = event["selection"]["rows"]
     if chosen and chosen[0] < len(rows):
@@ -119,11 +119,11 @@ if selected is not None:
             st.markdown("**项目信息**")
             attrs = pd.DataFrame([{"项目": label, "内容": value_text(key, p[key])}
                                   for key, label in PROJECT_LABELS.items()])
-            st.dataframe(attrs, hide_index=True, width="stretch", height=len(attrs) * 35 + 38)
+            tables.table(attrs, hide_index=True, width="stretch", height=len(attrs) * 35 + 38)
         with middle:
             st.markdown("**阶段变化**")
             if d["stages"]:
-                st.dataframe(pd.DataFrame([{"阶段": s["stage"], "日期": s["changed_on"]} for s in d["stages"]]),
+                tables.table(pd.DataFrame([{"阶段": s["stage"], "日期": s["changed_on"]} for s in d["stages"]]),
                              hide_index=True, width="stretch",
                              column_config={"日期": st.column_config.DateColumn(format="YYYY-MM-DD")})
             else:

@@ -5,7 +5,7 @@ import streamlit as st
 from metrics.briefing import span
 from metrics.period import Scope
 from reports import format as fmt
-from ui import auth, charts, data
+from ui import auth, charts, data, tables
 from ui import ranking_data as rd
 from ui.drill import show_projects_behind
 from ui.filters import sidebar_filters
@@ -40,7 +40,7 @@ config = {c: st.column_config.Column(help=text) for c, text in rd.column_help(ro
 config |= {"排名": st.column_config.NumberColumn(width=52, pinned=True),
            "升降": st.column_config.TextColumn(width=52, help="名次较上月:↑ 上升 / ↓ 下降 / — 持平 / 新 上月无排名"),
            "县区": st.column_config.TextColumn(pinned=True)}
-picked = st.dataframe(rd.styled_ranking(table, levels), hide_index=True, width="stretch", column_config=config,
+picked = tables.table(rd.styled_ranking(table, levels), hide_index=True, width="stretch", column_config=config,
                       on_select="rerun", selection_mode="single-row", key="ranking_table")
 chosen = table["县区"].iloc[picked["selection"]["rows"][0]] if picked["selection"]["rows"] else None
 

@@ -8,7 +8,7 @@ import streamlit as st
 from metrics.briefing import span
 from metrics.period import Scope
 from reports import format as fmt
-from ui import auth, charts, data
+from ui import auth, charts, data, tables
 from ui import ranking_data as rd
 from ui.cards import Kpi, kpi_grid_html
 from ui.drill import project_table, show_projects_behind, totals_line
@@ -77,7 +77,7 @@ elif stage:
     if behind.empty:
         st.info("没有工作队填报该环节的数据。")
     else:
-        st.dataframe(behind, hide_index=True, width="stretch", key="stage_rows",
+        tables.table(behind, hide_index=True, width="stretch", key="stage_rows",
                      column_config={"意向投资额(亿元)": st.column_config.NumberColumn(format="%.2f")})
 
 st.subheader("工作队 × 月份")
@@ -86,7 +86,7 @@ if fun["rows"]:
                                   format_func=lambda k: rd.TEAM_MONTH_FIGURES[k][0]) or "contacted"
     decimals = figure in ("visit_rate_pct", "intended_amount")
     grid = rd.team_month_table(fun, figure)
-    st.dataframe(grid, hide_index=True, width="stretch", key="team_month",
+    tables.table(grid, hide_index=True, width="stretch", key="team_month",
                  column_config={c: st.column_config.NumberColumn(format="%.2f" if decimals else "%d")
                                 for c in grid.columns[2:]})
 else:
@@ -95,7 +95,7 @@ else:
 st.markdown("**逐月进展**(选中一行查看当月签约的驻点招商项目)")
 months = rd.month_table(fun)
 two = st.column_config.NumberColumn(format="%.2f")
-picked = st.dataframe(months, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+picked = tables.table(months, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
                       key="month_table", column_config={c: two for c in ("考察回访率(%)", "意向投资额(亿元)",
                                                                           "驻点招商签约额(亿元)")})
 if picked["selection"]["rows"]:
@@ -122,11 +122,11 @@ else:
     by_leader, by_month = st.columns(2)
     with by_leader:
         st.markdown("**按领导**")
-        st.dataframe(rd.activity_frame(act["by_leader"], "leader", "领导"), hide_index=True, width="stretch",
+        tables.table(rd.activity_frame(act["by_leader"], "leader", "领导"), hide_index=True, width="stretch",
                      key="activity_leaders")
     with by_month:
         st.markdown("**按月份**")
-        st.dataframe(rd.activity_frame(act["by_month"], "month", "月份"), hide_index=True, width="stretch",
+        tables.table(rd.activity_frame(act["by_month"], "month", "月份"), hide_index=True, width="stretch",
                      key="activity_months")
 
 st.subheader("活动签约")
@@ -160,7 +160,7 @@ by_unit, by_age = st.columns([3, 2])
 with by_unit:
     st.markdown("**按责任单位**(选中一行查看其未办结诉求)")
     units = rd.unit_table(ps)
-    unit_pick = st.dataframe(units, hide_index=True, width="stretch", on_select="rerun",
+    unit_pick = tables.table(units, hide_index=True, width="stretch", on_select="rerun",
                              selection_mode="single-row", key="unit_table")
     unit = units["责任单位"].iloc[unit_pick["selection"]["rows"][0]] if unit_pick["selection"]["rows"] else None
 with by_age:
@@ -175,6 +175,6 @@ label = " › ".join(x for x in (as_of, f.region, unit, band, "未办结诉求")
 st.markdown(f"**{label}**(按提出日期由早到晚)")
 st.caption(f"共 {len(shown)} 件")
 if shown:
-    st.dataframe(rd.problem_frame(shown), hide_index=True, width="stretch", key="open_problems")
+    tables.table(rd.problem_frame(shown), hide_index=True, width="stretch", key="open_problems")
 else:
     st.info("没有符合条件的未办结诉求。")

@@ -46,6 +46,10 @@ def test_overview_draws_the_county_map(server, page):
         assert pixels[rgb] > 0.03 * picture.width * picture.height, colour
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "overview-map.png"))
+    # a click on 临江区 (the cell left of the middle one) opens its projects, as a bar does
+    box = chart.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.31, box["y"] + box["height"] * 0.48)
+    page.get_by_text("2026年1-10月 › 临江区 › 全部产业链 › 全部项目 › 合同投资额").wait_for(timeout=30000)
 
 
 def test_admin_uploads_boundaries_refused_then_saved(server, page, tmp_path):
