@@ -61,7 +61,7 @@ def trend_chart(rows: list[dict], measure: str = "signed_amount", theme: Theme =
         alt.X("月份:N", sort=None, title=None, axis=alt.Axis(labelAngle=0)),
         alt.Y("数值:Q", title=unit),
         alt.Color("系列:N", scale=alt.Scale(domain=names, range=list(theme.series)),
-                  legend=alt.Legend(orient="top", title=None)),
+                  legend=alt.Legend(orient="top", title=None, columns=2)),  # a phone's width holds two
         alt.StrokeDash("系列:N", scale=alt.Scale(domain=names, range=[[1, 0], [4, 3], [6, 3], [2, 2]]), legend=None),
         tooltip=["系列:N", "月份:N", alt.Tooltip("数值:Q", format=".2f")])
     return chart.properties(width=width) if width else chart
@@ -150,7 +150,7 @@ def map_chart(rows: list[dict], theme: Theme = LIGHT, *, height: int = 320, widt
                                "县区": r["region"], "状态": states[r["warning"]], "数值": r["figure"]}
                               for r in rows])
     fill = alt.Color("状态:N", scale=alt.Scale(domain=domain, range=colours),
-                     legend=alt.Legend(orient="bottom", title=None, labelColor=theme.text))
+                     legend=alt.Legend(orient="bottom", title=None, labelColor=theme.text, columns=2))
     counties = alt.Chart(shapes).mark_geoshape(stroke=theme.background, strokeWidth=1.5).encode(
         fill, tooltip=["县区:N", "数值:N", "状态:N"])
     if select:

@@ -23,7 +23,7 @@ st.html("""<style>
 [data-testid="stMainBlockContainer"] {padding-top: 1.2rem; padding-bottom: 0}
 [data-testid="stHeading"] h1 {font-size: 2.1rem; padding: 0}
 .brief-sub {color: #666; font-size: 1.05rem; margin-top: -0.6rem}
-.cards {display: grid; grid-template-columns: repeat(6, 1fr); gap: 14px}
+.cards {display: grid; grid-template-columns: repeat(6, minmax(0, 1fr)); gap: 14px}
 .card {border: 1px solid #ddd; border-left: 6px solid #9e9e9e; border-radius: 8px; padding: 10px 14px}
 .card.ahead {border-left-color: #1f6fd1} .card.behind {border-left-color: #c62828}
 .card .label {color: #666; font-size: 1rem} .card .value {font-size: 1.9rem; font-weight: 700; line-height: 1.3}
@@ -31,6 +31,13 @@ st.html("""<style>
 .card.ahead .note {color: #1f6fd1} .card.behind .note {color: #c62828}
 .brief-text {font-size: 1.12rem; line-height: 1.75; border-top: 2px solid #eee; padding-top: 6px}
 .brief-foot {color: #888; font-size: .85rem}
+@media (max-width: 640px) {  /* a phone: the title below the sidebar's control, two cards a row */
+  [data-testid="stMainBlockContainer"] {padding-top: 3.6rem}
+  [data-testid="stHeading"] h1 {font-size: 1.45rem}
+  .cards {grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 10px}
+  .card {padding: 8px 10px; border-left-width: 4px} .card .label {font-size: .85rem; white-space: nowrap}
+  .card .value {font-size: 1.3rem; white-space: nowrap} .card .note {font-size: .75rem}
+}
 </style>""")
 st.title(b.title)
 st.html(f'<div class="brief-sub">{escape(b.subtitle)}</div>')
