@@ -24,7 +24,8 @@ LAYOUT = """() => {
     const own = [...el.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent).join('').trim();
     if (own.length < 2) continue;
     const cs = getComputedStyle(el), r = el.getBoundingClientRect();
-    if (!r.width || !r.height || cs.visibility === 'hidden' || el.closest('[data-testid="stPopoverBody"], svg')) continue;
+    if (!r.width || !r.height || cs.visibility === 'hidden') continue;
+    if (el.closest('[data-testid="stPopoverBody"], svg')) continue;  // a closed popover; chart labels
     const fs = parseFloat(cs.fontSize), line = parseFloat(cs.lineHeight) || fs * 1.4;
     const holder = el.closest('[data-testid]');
     const text = own.slice(0, 24) + ' <' + el.tagName.toLowerCase() + ' in ' + (holder && holder.dataset.testid) + '>';
