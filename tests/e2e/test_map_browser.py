@@ -69,6 +69,12 @@ def test_admin_uploads_boundaries_refused_then_saved(server, page, tmp_path):
     expect(page.get_by_text("第1个要素(“临江新区”)的名称不是已配置的县区或别名")).to_be_visible()
     assert regions_drawn(server) == ["临江区", "城东区", "青山县", "河口县", "云溪县", "安平市", "经开区"]
 
+    # a file above the limit is refused in the browser already, in Chinese
+    drop.set_input_files(files=[{"name": "大文件.geojson", "mimeType": "application/geo+json",
+                                 "buffer": b" " * (6 * 1024 * 1024)}])
+    expect(page.get_by_text("文件不能超过 5.0MB,请删去多余内容或拆分后重新上传")).to_be_visible(timeout=30000)
+    assert page.get_by_text("or smaller").count() == 0
+
     del doc["features"][6]  # 经开区 left out: listed, not refused
     drop.set_input_files(files=[{"name": "边界.geojson", "mimeType": "application/geo+json",
                                  "buffer": json.dumps(doc, ensure_ascii=False).encode()}])
