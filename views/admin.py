@@ -336,18 +336,19 @@ def calendar_tab():
         f"{m['month']}月", f"{m['due_on']:%Y-%m-%d}",
         ADMIN["calendar_default"] if m["set_by"] is None else ADMIN["calendar_moved"].format(
             by=m["set_by"], at=when(m["set_at"]), default=f"{m['default']:%Y-%m-%d}")))) for m in months]),
-        hide_index=True, width="stretch")
-    with st.form(f"deadline_{year}_{version}"):
-        st.markdown(f"**{ADMIN['calendar_move']}**")
-        c1, c2 = st.columns(2)
-        month = c1.selectbox(ADMIN["calendar_month"], range(1, 13), format_func=lambda m: f"{year}年{m}月")
-        due_on = c2.date_input(ADMIN["calendar_due"], value=months[0]["due_on"], format="YYYY-MM-DD")
-        save, reset = st.columns([1, 3])
-        if save.form_submit_button(ADMIN["calendar_save"], type="primary", icon=":material/event:"):
-            done(ad.set_deadline(year, month, due_on, who.name),
-                 ADMIN["calendar_saved"].format(year=year, month=month, due=f"{due_on:%Y-%m-%d}"))
-        if reset.form_submit_button(ADMIN["calendar_reset"], icon=":material/restart_alt:"):
-            done(ad.set_deadline(year, month, None, who.name), ADMIN["saved"])
+        hide_index=True, width="stretch", height=len(months) * 35 + 38)
+    st.markdown(f"**{ADMIN['calendar_move']}**")
+    c1, c2 = st.columns(2)
+    month = c1.selectbox(ADMIN["calendar_month"], range(1, 13), format_func=lambda m: f"{year}年{m}月",
+                         key=f"deadline_month_{year}")
+    due_on = c2.date_input(ADMIN["calendar_due"], value=months[month - 1]["due_on"], format="YYYY-MM-DD",
+                           key=f"deadline_{year}_{month}_{version}")
+    save, reset, _ = st.columns([1, 1, 4])
+    if save.button(ADMIN["calendar_save"], type="primary", icon=":material/event:"):
+        done(ad.set_deadline(year, month, due_on, who.name),
+             ADMIN["calendar_saved"].format(year=year, month=month, due=f"{due_on:%Y-%m-%d}"))
+    if reset.button(ADMIN["calendar_reset"], icon=":material/restart_alt:"):
+        done(ad.set_deadline(year, month, None, who.name), ADMIN["saved"])
 
 
 def push_tab():

@@ -79,9 +79,10 @@ def test_the_big_screen_marks_the_regions_not_in(city):
 def test_admin_moves_a_deadline_on_the_calendar_tab(city, monkeypatch):
     at = ok(app_on(city, monkeypatch, "views/admin.py").run())
     at.selectbox(key="calendar_year").select(2026).run()
-    form_month = next(s for s in at.selectbox if s.label == "数据月份")
-    form_month.select(11)
-    next(d for d in at.date_input if d.label == "截止日期").set_value(D(2026, 12, 8))
+    ok(at.selectbox(key="deadline_month_2026").select(11).run())
+    date = next(d for d in at.date_input if d.label == "截止日期")
+    assert date.value == D(2026, 12, 5)  # the month's deadline now
+    date.set_value(D(2026, 12, 8))
     ok(button(at, "保存截止日期").click().run())
     assert at.success[0].value == "2026年11月数据的截止日期已改为 2026-12-08"
     with city.connect() as conn:

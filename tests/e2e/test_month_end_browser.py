@@ -72,3 +72,26 @@ def test_leader_sees_the_progress_in_brief_and_opens_the_table(november, page):
     expect(popover.locator('[data-testid="stDataFrame"]')).to_be_visible()
     wait_for_charts(page)
     page.screenshot(path=str(SHOTS / "reporting_overview.png"))
+
+
+def test_admin_sees_the_calendar_and_the_channels_masked(november, page):
+    from data_access import notify
+    engine = db.make_engine(november.database_url)
+    try:
+        with engine.begin() as conn:
+            notify.add_channel(conn, "市领导群", "dingtalk://SECabcdef0123456789@dingtoken0123456789", "admin")
+            notify.subscribe(conn, "市领导群", "briefing", None, "admin")
+            notify.subscribe(conn, "市领导群", "reminder", "临江区", "admin")
+    finally:
+        engine.dispose()
+    sign_in(page, f"{november.url}/admin", "admin")
+    page.get_by_role("tab", name="上报日历").click()
+    expect(page.get_by_text("每月数据的上报截止日期默认为次月5日")).to_be_visible(timeout=30000)
+    wait_for_charts(page)
+    page.screenshot(path=str(SHOTS / "admin_calendar.png"))
+    page.get_by_role("tab", name="推送", exact=True).click()
+    expect(page.get_by_text("推送渠道使用 apprise 地址格式")).to_be_visible(timeout=30000)
+    wait_for_charts(page)
+    assert "SECabcdef0123456789" not in page.content() and "dingtoken0123456789" not in page.content()
+    page.screenshot(path=str(SHOTS / "admin_push.png"), full_page=True)
+

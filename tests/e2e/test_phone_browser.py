@@ -115,6 +115,7 @@ def test_the_filters_open_from_the_control_at_the_top(demo_server, browser):
         wait_for_charts(page)
         page.locator('[data-testid="stExpandSidebarButton"]').click()
         expect(page.get_by_role("combobox", name="县区")).to_be_visible(timeout=10000)
-        assert page.locator('[data-testid="stSidebar"]').bounding_box()["x"] >= 0  # slid in
+        page.wait_for_function("() => document.querySelector('[data-testid=stSidebar]')"
+                               ".getBoundingClientRect().left >= 0", timeout=10000)  # slid in, whole
     finally:
         context.close()
