@@ -20,7 +20,8 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 run: $(VENV)/.runtime
 	$(PY) cli.py init --demo
 	@echo "招商引资领导驾驶舱: http://localhost:$(PORT)"
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) -m streamlit run app.py --server.port $(PORT) \
+		--server.maxUploadSize $$($(PY) -c "from data_access import settings as s; print(max(s.get('upload_max_mb'), s.get('map_max_mb')))")
 
 test: $(VENV)/.dev
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
