@@ -167,12 +167,11 @@ def _insert_once(conn: Connection, values: dict) -> int | None:
     return conn.scalar(stmt)
 
 
-def claim(conn: Connection, sub: dict, kind: str, period: str, subject: str, title: str, at: dt.datetime,
-          status: str = "sending") -> int | None:
+def claim(conn: Connection, sub: dict, kind: str, period: str, subject: str, at: dt.datetime) -> int | None:
     """The new delivery's id, or None when (subscription, kind, period, subject) is claimed already
     (sent, being sent, or waiting for a retry). Commit before sending."""
     return _insert_once(conn, {"subscription_id": sub["id"], "channel_name": sub["channel"], "kind": kind,
-                               "period": period, "subject": subject, "title": title[:200], "status": status,
+                               "period": period, "subject": subject, "title": "", "status": "sending",
                                "attempts": 0, "claimed_at": at})
 
 

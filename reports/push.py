@@ -44,11 +44,10 @@ class RunReport:
 
 @dataclass(frozen=True)
 class Due:
-    """A message owed: its key in the delivery log and how to build it (None: nothing to say)."""
+    """A scheduled message owed to every subscription of its kind: its key in the delivery log."""
     kind: str
     period: Period
     subject: str
-    title: str
 
 
 def _at(hour_day: dt.date) -> dt.datetime:
@@ -73,12 +72,12 @@ def scheduled(conn: Connection, at: dt.datetime) -> list[Due]:
         due_on = calendar.deadline(conn, p.year, p.month)
         briefing_at = _at(due_on + dt.timedelta(days=1))
         if briefing_at <= at < briefing_at + window:
-            out.append(Due("briefing", p, "", ""))
+            out.append(Due("briefing", p, ""))
         on_day, before = _at(due_on), _at(due_on - dt.timedelta(days=settings.get("reminder_days_before")))
         if on_day <= at < min(on_day + window, briefing_at):
-            out.append(Due("reminder", p, f"deadline:{due_on.isoformat()}", ""))
+            out.append(Due("reminder", p, f"deadline:{due_on.isoformat()}"))
         elif before <= at < min(before + window, on_day):
-            out.append(Due("reminder", p, f"before:{due_on.isoformat()}", ""))
+            out.append(Due("reminder", p, f"before:{due_on.isoformat()}"))
     return out
 
 
@@ -222,7 +221,7 @@ class Pusher:
     def deliver(self, sub: dict, kind: str, period: Period, subject: str) -> None:
         """Send (sub, kind, period, subject) unless some run has claimed it already."""
         with self.engine.begin() as conn:
-            claimed = notify.claim(conn, sub, kind, str(period), subject, "", self.at)
+            claimed = notify.claim(conn, sub, kind, str(period), subject, self.at)
         if claimed is not None:
             self.attempt(claimed, sub, kind, period, subject)
 
@@ -335,7 +334,7 @@ def push_now(engine: Engine, period: Period, actor: str, at: dt.datetime | None 
         audit.record(conn, actor, "push_now", f"{period.year}年{period.month}月通报")
     for sub in subs:
         with engine.begin() as conn:
-            claimed = notify.claim(conn, sub, "briefing", str(period), "", "", at)
+            claimed = notify.claim(conn, sub, "briefing", str(period), "", at)
             existing = None if claimed is not None else notify.find(conn, sub["id"], "briefing", str(period), "")
             if existing is not None and existing["status"] in ("failed", "given_up"):
                 claimed = existing["id"] if notify.claim_again(conn, existing, at) else None
