@@ -358,7 +358,8 @@ ADMIN = {
     "channel_removed": "已删除渠道“{name}”", "subscriptions": "订阅",
     "subscription_columns": ("订阅", "渠道", "内容", "县区", "添加人", "添加时间"),
     "subscription_kind": "内容", "subscription_region": "县区",
-    "subscription_help": "月度通报:截止次日9时推送通报全文(邮件附图片和Word);上报提醒:截止前和截止当日推送未报县区;"
+    "subscription_help": "月度通报:截止次日9时推送通报全文(邮件和企业微信群附图片和Word);"
+                         "上报提醒:截止前和截止当日推送未报县区;"
                          "预警:导入后县区指标转为红色预警、新签约10亿元以上项目时推送。选择县区则只推送该县区的内容。",
     "subscribe": "添加订阅", "subscription_pick": "选择订阅", "unsubscribe": "取消订阅",
     "push_now": "立即推送月度通报", "push_now_button": "向所有订阅渠道推送该月通报",

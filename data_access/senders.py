@@ -78,17 +78,28 @@ def _post(endpoint: str, params: dict, payload: dict) -> requests.Response:
 
 
 def _wecom(url: str, message: Message) -> tuple[bool, str]:
-    """wecombot://KEY: the markdown message, then the PNG as an image message when there is one."""
+    """wecombot://KEY: the markdown message, then the PNG as an image message and any other file (the Word
+    月通报) uploaded to the robot (``upload_media``, beside ``send``) and sent as a file message."""
     parts = urlsplit(url)
     key = {"key": unquote(parts.hostname or parts.netloc)}
     endpoint = settings.get("wecom_robot_url")
     ok, answer = _robot_answer(_post(endpoint, key, {"msgtype": "markdown",
                                                      "markdown": {"content": message.markdown}}))
-    for image in (a for a in message.attachments if a.mimetype == "image/png"):
-        if not ok or len(image.content) > WECOM_IMAGE_MAX:
+    for item in message.attachments:
+        if not ok:
             break
-        ok, answer = _robot_answer(_post(endpoint, key, {"msgtype": "image", "image": {
-            "base64": base64.b64encode(image.content).decode(), "md5": hashlib.md5(image.content).hexdigest()}}))
+        if item.mimetype == "image/png" and len(item.content) <= WECOM_IMAGE_MAX:
+            ok, answer = _robot_answer(_post(endpoint, key, {"msgtype": "image", "image": {
+                "base64": base64.b64encode(item.content).decode(), "md5": hashlib.md5(item.content).hexdigest()}}))
+        elif item.mimetype != "image/png":
+            uploaded = requests.post(endpoint.rsplit("/", 1)[0] + "/upload_media", params=key | {"type": "file"},
+                                     files={"media": (item.name, item.content, item.mimetype)}, timeout=_timeout())
+            ok, answer = _robot_answer(uploaded)
+            media = ok and json.loads(uploaded.text).get("media_id")
+            if media:
+                ok, answer = _robot_answer(_post(endpoint, key, {"msgtype": "file", "file": {"media_id": media}}))
+            elif ok:
+                ok, answer = False, f"上传文件后未得到 media_id: {uploaded.text[:300]}"
     return ok, answer
 
 

@@ -92,11 +92,11 @@ def _link(period: Period, region: str) -> str | None:
 
 
 def _carries(url: str) -> set[str]:
-    """The attachments a channel takes: the PNG for WeChat Work robots (as an image message), none
-    for DingTalk robots, PNG and Word for apprise channels that take attachments (e-mail, JSON)."""
+    """The attachments a channel takes: PNG and Word for WeChat Work robots (an image and a file message)
+    and for apprise channels that take attachments (e-mail, JSON), none for DingTalk robots."""
     scheme = urlsplit(url).scheme
     if scheme == "wecombot":
-        return {"png"}
+        return {"png", "docx"}
     if scheme == "dingtalk":
         return set()
     import apprise

@@ -17,15 +17,17 @@ class Request:
     path: str
     query: dict[str, str]
     headers: dict[str, str]
-    body: dict | None
+    body: dict | None  # the JSON posted (None for a file upload: see raw)
+    raw: bytes = b""
 
 
 @dataclass
 class HttpChannel:
-    """Records every POST; answers ``status`` with ``answer`` (JSON), or, with ``hang``, not at all
-    until the server stops."""
+    """Records every POST; answers ``status`` with ``answer`` (JSON; ``answers`` by path first), or, with
+    ``hang``, not at all until the server stops."""
     status: int = 200
     answer: dict = field(default_factory=lambda: {"errcode": 0, "errmsg": "ok"})
+    answers: dict[str, dict] = field(default_factory=dict)
     hang: bool = False
     requests: list[Request] = field(default_factory=list)
     port: int = 0
@@ -49,11 +51,11 @@ def http_channel() -> tuple[HttpChannel, ThreadingHTTPServer]:
             except ValueError:
                 body = None
             channel.requests.append(Request(parts.path, {k: v[0] for k, v in parse_qs(parts.query).items()},
-                                            dict(self.headers), body))
+                                            dict(self.headers), body, raw))
             if channel.hang:
                 channel.released.wait()  # until the test ends: the client's timeout must fire first
                 return
-            data = json.dumps(channel.answer).encode()
+            data = json.dumps(channel.answers.get(parts.path, channel.answer)).encode()
             self.send_response(channel.status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))

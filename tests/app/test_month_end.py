@@ -96,6 +96,7 @@ def test_admin_moves_a_deadline_on_the_calendar_tab(city, monkeypatch):
 def test_admin_adds_tests_and_subscribes_a_channel_and_reads_the_log(city, monkeypatch):
     robot, server = http_channel()
     monkeypatch.setenv("ZSDASH_WECOM_ROBOT_URL", f"{robot.base}/cgi-bin/webhook/send")
+    robot.answers["/cgi-bin/webhook/upload_media"] = {"errcode": 0, "errmsg": "ok", "media_id": "MEDIA-1"}
     try:
         at = ok(app_on(city, monkeypatch, "views/admin.py").run())
         next(t for t in at.text_input if t.label == "渠道名称").input("市领导群")

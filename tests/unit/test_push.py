@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[2]
 D = dt.date
 NOV = Period(2026, 11)
 WECOM_KEY, DING_TOKEN, DING_SECRET = "wecomkey0123456789", "dingtoken0123456789", "SECabcdef0123456789"
+UPLOAD = "/cgi-bin/webhook/upload_media"  # WeChat Work's file upload, beside its send
 
 
 @pytest.fixture
@@ -41,6 +42,7 @@ def robot(monkeypatch):
     channel, server = http_channel()
     monkeypatch.setenv("ZSDASH_WECOM_ROBOT_URL", f"{channel.base}/cgi-bin/webhook/send")
     monkeypatch.setenv("ZSDASH_DINGTALK_ROBOT_URL", f"{channel.base}/robot/send")
+    channel.answers[UPLOAD] = {"errcode": 0, "errmsg": "ok", "type": "file", "media_id": "MEDIA-1"}
     yield channel
     channel.released.set()
     server.shutdown()
@@ -87,7 +89,7 @@ def push(cli, at: str):
 
 
 def kinds_sent(requests) -> list[str]:
-    return [(r.body or {}).get("msgtype") or "json" for r in requests]
+    return ["upload" if r.path == UPLOAD else (r.body or {}).get("msgtype") or "json" for r in requests]
 
 
 # ---- channels
@@ -131,9 +133,14 @@ def test_the_briefing_reaches_each_robot_in_its_own_shape(city, cli_on, robot):
     wecom = [r for r in robot.requests if r.path == "/cgi-bin/webhook/send"]
     ding = [r for r in robot.requests if r.path == "/robot/send"]
     hook = [r for r in robot.requests if r.path == "/hook"]
-    # WeChat Work: the markdown, then the 16:9 PNG as an image message (base64 and its md5)
-    assert [r.query for r in wecom] == [{"key": WECOM_KEY}] * 2
-    assert [r.body["msgtype"] for r in wecom] == ["markdown", "image"]
+    # WeChat Work: the markdown, the 16:9 PNG as an image message (base64 and its md5), the Word 月通报
+    # uploaded beside send and sent as a file message with the media id the robot gave
+    assert [r.query for r in wecom] == [{"key": WECOM_KEY}] * 3
+    assert [r.body["msgtype"] for r in wecom] == ["markdown", "image", "file"]
+    (media,) = [r for r in robot.requests if r.path == UPLOAD]
+    assert media.query == {"key": WECOM_KEY, "type": "file"}
+    assert "全市2026年1-11月招商引资工作通报.docx".encode() in media.raw and b"word/document.xml" in media.raw
+    assert wecom[2].body == {"msgtype": "file", "file": {"media_id": "MEDIA-1"}}
     content = wecom[0].body["markdown"]["content"]
     assert content.startswith("## 全市2026年1-11月招商引资工作通报\n\n2026年1-11月,全市新签约项目1个,"
                               "合同投资额12.00亿元,完成年度任务的20.00%,低于序时进度71.67个百分点。")  # 12 of 60
@@ -185,14 +192,14 @@ def test_a_500_is_logged_exits_1_and_is_retried_after_the_backoff(city, cli_on, 
     assert push(cli, "2026-12-06T09:05") == (0, "本次推送:成功0条,失败0条,无需发送0条\n")  # backoff: 10 minutes
     code, out = push(cli, "2026-12-06T09:10")
     assert code == 0 and out.startswith("已发送\t企业微信群\t月度通报\t2026-11")
-    assert kinds_sent(robot.requests) == ["markdown", "markdown", "image"]  # the picture after the text
+    assert kinds_sent(robot.requests) == ["markdown", "markdown", "image", "upload", "file"]  # then the files
     code, out, _ = cli("deliveries")
     lines = out.splitlines()
     assert lines[0].startswith("2026-12-06 09:10:00\t企业微信群\t月度通报\t2026-11\t"
                                "全市2026年1-11月招商引资工作通报\t成功")
     assert lines[1].startswith("2026-12-06 09:00:00\t企业微信群\t月度通报\t2026-11\t")
     assert "\t失败\tHTTP 500: " in lines[1]
-    assert push(cli, "2026-12-07T09:00")[0] == 0 and len(robot.requests) == 3  # sent once: never again
+    assert push(cli, "2026-12-07T09:00")[0] == 0 and len(robot.requests) == 5  # sent once: never again
 
 
 def test_an_errcode_with_http_200_is_a_failure(city, cli_on, robot):
@@ -239,7 +246,7 @@ def test_two_runs_in_a_row_send_one_briefing(city, cli_on, robot):
     assert push(cli, "2026-12-06T09:00")[0] == 0
     assert push(cli, "2026-12-06T09:00")[0] == 0
     assert push(cli, "2026-12-06T09:05")[0] == 0
-    assert kinds_sent(robot.requests) == ["markdown", "image"]
+    assert kinds_sent(robot.requests) == ["markdown", "image", "upload", "file"]
 
 
 def test_two_processes_at_the_same_moment_send_one_briefing(city, cli_on, robot):
@@ -251,7 +258,7 @@ def test_two_processes_at_the_same_moment_send_one_briefing(city, cli_on, robot)
                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     outs = [r.communicate(timeout=120) for r in runs]
     assert [r.returncode for r in runs] == [0, 0], outs
-    assert sorted(r.path for r in robot.requests) == ["/cgi-bin/webhook/send"] * 2 + ["/robot/send"]
+    assert sorted(r.path for r in robot.requests) == ["/cgi-bin/webhook/send"] * 3 + [UPLOAD, "/robot/send"]
     sent = sorted(line for out, _ in outs for line in out.splitlines() if line.startswith("已发送"))
     assert sent == ["已发送\t企业微信群\t月度通报\t2026-11", "已发送\t钉钉群\t月度通报\t2026-11"]
 
@@ -264,7 +271,7 @@ def test_a_briefing_sent_by_hand_is_not_sent_again_on_schedule(city, cli_on, rob
     code, out, _ = cli("push", "--now", "briefing", "--period", "2026-11")
     assert code == 0 and out.startswith("此前已发送,未重复发送\t企业微信群")
     assert push(cli, "2026-12-06T09:00")[0] == 0
-    assert kinds_sent(robot.requests) == ["markdown", "image"]
+    assert kinds_sent(robot.requests) == ["markdown", "image", "upload", "file"]
     with city.connect() as conn:
         assert audit.entries(conn, action="push_now")[0]["target"] == "2026年11月通报"
 
