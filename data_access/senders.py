@@ -60,6 +60,11 @@ def _timeout() -> float:
     return float(settings.get("push_timeout_seconds"))
 
 
+def _host(parts) -> str:
+    """The robot's key or token: the URL's host as written (``hostname`` would lower its case)."""
+    return unquote(parts.netloc.rsplit("@", 1)[-1].split(":", 1)[0])
+
+
 def _robot_answer(response: requests.Response) -> tuple[bool, str]:
     """Both robots answer 200 with {"errcode": 0, "errmsg": "ok"} when the message is taken."""
     text = response.text[:500]
@@ -81,7 +86,7 @@ def _wecom(url: str, message: Message) -> tuple[bool, str]:
     """wecombot://KEY: the markdown message, then the PNG as an image message and any other file (the Word
     月通报) uploaded to the robot (``upload_media``, beside ``send``) and sent as a file message."""
     parts = urlsplit(url)
-    key = {"key": unquote(parts.hostname or parts.netloc)}
+    key = {"key": _host(parts)}
     endpoint = settings.get("wecom_robot_url")
     ok, answer = _robot_answer(_post(endpoint, key, {"msgtype": "markdown",
                                                      "markdown": {"content": message.markdown}}))
@@ -112,7 +117,7 @@ def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
 def _dingtalk(url: str, message: Message) -> tuple[bool, str]:
     """dingtalk://TOKEN or dingtalk://SECRET@TOKEN (signed): a markdown message."""
     parts = urlsplit(url)
-    token = unquote(parts.hostname or "")
+    token = _host(parts)
     query = f"access_token={quote_plus(token)}"
     if parts.username:
         stamp = int(time.time() * 1000)

@@ -32,7 +32,8 @@ from tests.servers import MailBox, free_port, http_channel
 ROOT = Path(__file__).resolve().parents[2]
 D = dt.date
 NOV = Period(2026, 11)
-WECOM_KEY, DING_TOKEN, DING_SECRET = "wecomkey0123456789", "dingtoken0123456789", "SECabcdef0123456789"
+# mixed case on purpose: a key is sent as written
+WECOM_KEY, DING_TOKEN, DING_SECRET = "WecomKey0123456789", "dingtoken0123456789", "SECabcdef0123456789"
 UPLOAD = "/cgi-bin/webhook/upload_media"  # WeChat Work's file upload, beside its send
 
 
