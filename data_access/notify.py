@@ -15,7 +15,16 @@ from sqlalchemy import Connection, and_, delete, func, insert, or_, select, upda
 
 from data_access import audit
 from data_access.config import ConfigError, region_id
-from data_access.models import Channel, Delivery, DeliveryAttempt, Region, Subscription
+from data_access.models import (
+    AlertScan,
+    Channel,
+    Delivery,
+    DeliveryAttempt,
+    ImportBatch,
+    ImportBatchKind,
+    Region,
+    Subscription,
+)
 
 KINDS = ("briefing", "reminder", "alert")
 ROBOTS = ("wecombot", "dingtalk")  # sent by data_access.senders itself; apprise for every other scheme
@@ -158,21 +167,36 @@ def subscriptions(conn: Connection, kind: str | None = None) -> list[dict]:
 
 # ---- deliveries
 
-def _insert_once(conn: Connection, values: dict) -> int | None:
+def _insert_once(conn: Connection, table, values: dict):
+    """INSERT … ON CONFLICT DO NOTHING (both engines): the statement, to return from or execute."""
     if conn.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    stmt = dialect_insert(Delivery).values(**values).on_conflict_do_nothing().returning(Delivery.id)
-    return conn.scalar(stmt)
+    return dialect_insert(table).values(**values).on_conflict_do_nothing()
 
 
 def claim(conn: Connection, sub: dict, kind: str, period: str, subject: str, at: dt.datetime) -> int | None:
     """The new delivery's id, or None when (subscription, kind, period, subject) is claimed already
     (sent, being sent, or waiting for a retry). Commit before sending."""
-    return _insert_once(conn, {"subscription_id": sub["id"], "channel_name": sub["channel"], "kind": kind,
-                               "period": period, "subject": subject, "title": "", "status": "sending",
-                               "attempts": 0, "claimed_at": at})
+    return conn.scalar(_insert_once(conn, Delivery, {
+        "subscription_id": sub["id"], "channel_name": sub["channel"], "kind": kind, "period": period,
+        "subject": subject, "title": "", "status": "sending", "attempts": 0, "claimed_at": at}).returning(Delivery.id))
+
+
+def unscanned_uploads(conn: Connection) -> list:
+    """The ledger uploads still current whose alerts have not been worked out: id, year, month, region_id
+    (None: 全市), created_at; oldest first."""
+    k = ImportBatchKind
+    return conn.execute(
+        select(ImportBatch.id, ImportBatch.year, ImportBatch.month, ImportBatch.region_id, ImportBatch.created_at)
+        .join(k, (k.batch_id == ImportBatch.id) & (k.kind == "ledger") & (k.status == "active"))
+        .where(ImportBatch.id.not_in(select(AlertScan.batch_id))).order_by(ImportBatch.id)).all()
+
+
+def mark_scanned(conn: Connection, batch_id: int, at: dt.datetime) -> None:
+    """Upload ``batch_id``'s alerts are worked out (a run overlapping this one may have said so first)."""
+    conn.execute(_insert_once(conn, AlertScan, {"batch_id": batch_id, "scanned_at": at}))
 
 
 def find(conn: Connection, sub_id: int, kind: str, period: str, subject: str) -> dict | None:

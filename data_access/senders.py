@@ -15,7 +15,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass, field
-from urllib.parse import quote_plus, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 import requests
 
@@ -109,25 +109,20 @@ def _wecom(url: str, message: Message) -> tuple[bool, str]:
 
 
 def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
-    """DingTalk's 加签: base64(HMAC-SHA256(secret, "timestamp\\nsecret")), URL-encoded."""
+    """DingTalk's 加签: base64(HMAC-SHA256(secret, "timestamp\\nsecret")), sent URL-encoded in the query."""
     digest = hmac.new(secret.encode(), f"{timestamp_ms}\n{secret}".encode(), hashlib.sha256).digest()
-    return quote_plus(base64.b64encode(digest).decode())
+    return base64.b64encode(digest).decode()
 
 
 def _dingtalk(url: str, message: Message) -> tuple[bool, str]:
     """dingtalk://TOKEN or dingtalk://SECRET@TOKEN (signed): a markdown message."""
     parts = urlsplit(url)
-    token = _host(parts)
-    query = f"access_token={quote_plus(token)}"
+    params = {"access_token": _host(parts)}
     if parts.username:
         stamp = int(time.time() * 1000)
-        query += f"&timestamp={stamp}&sign={dingtalk_sign(unquote(parts.username), stamp)}"
-    endpoint = settings.get("dingtalk_robot_url")
-    response = requests.post(f"{endpoint}?{query}", headers={"Content-Type": "application/json; charset=utf-8"},
-                             data=json.dumps({"msgtype": "markdown", "markdown": {
-                                 "title": message.title, "text": message.markdown}}, ensure_ascii=False).encode(),
-                             timeout=_timeout())
-    return _robot_answer(response)
+        params |= {"timestamp": stamp, "sign": dingtalk_sign(unquote(parts.username), stamp)}
+    return _robot_answer(_post(settings.get("dingtalk_robot_url"), params, {"msgtype": "markdown", "markdown": {
+        "title": message.title, "text": message.markdown}}))
 
 
 def _apprise(url: str, message: Message) -> tuple[bool, str]:

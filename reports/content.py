@@ -76,14 +76,15 @@ class Briefing:
 def map_rows(shapes: list[dict], ranking: list[dict], measure: str) -> list[dict]:
     """The map's counties for ``measure`` (signed_count, signed_amount or funds_in_place): region,
     geometry, warning (红黄蓝 of its completion against 序时进度; None without a target) and figure (the
-    completion, or the value when there is no target)."""
+    completion, or the value when there is no target). ``ranking``: county_ranking's rows, or rows of
+    plain figures (by_region, for a scope no target applies to)."""
     by_region = {r["region_id"]: r for r in ranking}
     out = []
     for shape in shapes:
         row = by_region.get(shape["region_id"])
         if row is None:
             continue
-        status = row["indicators"].get(measure) or {}
+        status = row.get("indicators", {}).get(measure) or {}
         if status.get("completion_pct") is not None:
             figure = f"完成 {fmt.percent(status['completion_pct'])}"
         else:

@@ -16,11 +16,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine
 
 from data_access import audit, batches, calendar, db, notify, senders, settings
 from data_access.config import ConfigError
-from data_access.models import AlertScan, ImportBatch, ImportBatchKind
 from data_access.senders import Attachment, Message
 from labels import PUSH_KINDS
 from metrics.alerts import big_signings, turned_red
@@ -214,7 +213,7 @@ class Pusher:
         self.builder = Builder(engine)
         self.report = RunReport()
 
-    def _line(self, sub: dict, kind: str, period: Period, subject: str, outcome: str) -> None:
+    def line(self, sub: dict, kind: str, period: Period, subject: str, outcome: str) -> None:
         what = PUSH_KINDS[kind] + (f"({_subject_text(subject)})" if subject else "")
         self.report.lines.append(f"{outcome}\t{sub['channel']}\t{what}\t{period}")
 
@@ -233,7 +232,7 @@ class Pusher:
                 notify.finish(conn, delivery_id, True, "无需发送(所有县区均已上报,或预警已不成立)", self.at, 1, 0,
                               status="skipped")
             self.report.skipped += 1
-            self._line(sub, kind, period, subject, "无需发送")
+            self.line(sub, kind, period, subject, "无需发送")
             return
         ok, answer = senders.send(sub["url"], message)
         with self.engine.begin() as conn:
@@ -241,10 +240,10 @@ class Pusher:
                                    settings.get("push_retry_minutes"), title=message.title)
         if ok:
             self.report.sent += 1
-            self._line(sub, kind, period, subject, "已发送")
+            self.line(sub, kind, period, subject, "已发送")
         else:
             self.report.failed += 1
-            self._line(sub, kind, period, subject, ("发送失败,已放弃" if status == "given_up" else "发送失败,稍后重试")
+            self.line(sub, kind, period, subject, ("发送失败,已放弃" if status == "given_up" else "发送失败,稍后重试")
                        + f":{answer}")
 
     def retries(self) -> None:
@@ -272,12 +271,7 @@ class Pusher:
         """Scan the ledger uploads not scanned yet (still active) for alerts; every upload is marked
         scanned, so an alert is worked out once, for the subscriptions older than the upload."""
         with self.engine.connect() as conn:
-            k = ImportBatchKind
-            fresh = conn.execute(
-                select(ImportBatch.id, ImportBatch.year, ImportBatch.month, ImportBatch.region_id,
-                       ImportBatch.created_at)
-                .join(k, (k.batch_id == ImportBatch.id) & (k.kind == "ledger") & (k.status == "active"))
-                .where(ImportBatch.id.not_in(select(AlertScan.batch_id))).order_by(ImportBatch.id)).all()
+            fresh = notify.unscanned_uploads(conn)
             subs = notify.subscriptions(conn, "alert")
         for batch in fresh:
             period = Period(batch.year, batch.month)
@@ -290,8 +284,7 @@ class Pusher:
                         if sub["region_id"] in (None, region_id):
                             self.deliver(sub, "alert", alert_period, subject)
             with self.engine.begin() as conn:
-                if conn.scalar(select(AlertScan.batch_id).where(AlertScan.batch_id == batch.id)) is None:
-                    conn.execute(insert(AlertScan).values(batch_id=batch.id, scanned_at=self.at))
+                notify.mark_scanned(conn, batch.id, self.at)
 
 
 def _alerts_of(conn: Connection, batch, period: Period) -> list[tuple[int, Period, str]]:
@@ -341,7 +334,7 @@ def push_now(engine: Engine, period: Period, actor: str, at: dt.datetime | None 
         if claimed is not None:
             pusher.attempt(claimed, sub, "briefing", period, "")
         else:
-            pusher._line(sub, "briefing", period, "", "此前已发送,未重复发送")
+            pusher.line(sub, "briefing", period, "", "此前已发送,未重复发送")
     return pusher.report
 
 

@@ -15,7 +15,7 @@ from reports import charts
 from reports import format as fmt
 from reports.content import Briefing, map_rows
 from reports.images import chart_svg
-from ui.cards import cards_html
+from ui.cards import cards_html, change_line
 from ui.ranking_data import rank_change_text
 
 # 1u = 1% of the width of the largest 16:9 box that fits the viewport
@@ -67,7 +67,7 @@ header[data-testid="stHeader"], section[data-testid="stSidebar"], [data-testid="
 .screen .grid.chaintable {grid-template-columns: minmax(0, 1.4fr) .6fr 1fr 1.2fr 1fr}
 .screen .grid.regiontable {grid-template-columns: minmax(0, 1.3fr) 1fr 1fr}
 .screen i.up {color: #66bb6a; font-style: normal} .screen i.down {color: #ef5350; font-style: normal}
-.screen i.flat {color: #9fb7dd; font-style: normal}
+.screen i.muted {color: #9fb7dd; font-style: normal}
 .screen .chaintiles {display: grid; grid-template-columns: 1fr 1fr; gap: calc(var(--u) * .5)}
 .screen .chaintiles div {background: rgba(20, 52, 102, .55); border-radius: calc(var(--u) * .4); min-width: 0;
   padding: calc(var(--u) * .4) calc(var(--u) * .6); border-left: calc(var(--u) * .25) solid #29b6f6}
@@ -184,10 +184,8 @@ def key_chains(b: Briefing) -> list[dict]:
 
 
 def _yoy(value) -> str:
-    if value is None:
-        return '<i class="flat">同比 —</i>'
-    up = value >= 0
-    return f'<i class="{"up" if up else "down"}">同比 {"▲" if up else "▼"}{fmt.two(abs(value))}%</i>'
+    text, tone = change_line("同比", value, absent="同比 —")
+    return f'<i class="{tone}">{escape(text)}</i>'
 
 
 def key_chains_html(b: Briefing) -> str:

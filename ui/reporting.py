@@ -6,11 +6,13 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from labels import REPORT_STATUS
+from labels import REPORT_STATUS, WARNING_COLORS
 from metrics.period import Period
 from ui import data
 
-STATUS_COLOURS = {"on_time": "#1f6fd1", "late": "#e0a800", "missing": "#d32f2f", "pending": "#7f8ea3"}
+# the one 红黄蓝 palette: on time 蓝, late 黄, missing 红; still to come grey
+STATUS_COLOURS = {"on_time": WARNING_COLORS["blue"], "late": WARNING_COLORS["yellow"],
+                  "missing": WARNING_COLORS["red"], "pending": "#7f8ea3"}
 
 
 def brief(found: dict) -> str:

@@ -99,7 +99,7 @@ with right:
             rows = map_rows(shapes, data.ranking(f.period, version), trended)
         else:  # a narrower scope has no targets: its figures alone
             st.markdown(f"**各县区{label}**({f.scope_text.split(' · ', 1)[-1]};点击县区查看项目)")
-            rows = map_rows(shapes, [r | {"indicators": {}} for r in regions], trended)
+            rows = map_rows(shapes, regions, trended)
         event = st.altair_chart(map_chart(rows, height=400, font_size=13, select="map_pick"), width="stretch",
                                 on_select="rerun", key="region_map")
         clicked = charts.selected(event, "map_pick", "县区")

@@ -59,7 +59,7 @@ def test_big_screen_shows_the_period_from_the_url(engine, monkeypatch):
     assert re.findall(r"<span>([^<]+)</span><b>([^<]+)</b>", tiles) == [
         ("木材加工", "13.50 亿元"), ("新能源电动车", "0.00 亿元"), ("智能家电", "0.00 亿元"),
         ("其余产业链", "0.00 亿元")]
-    assert "3 个 · <i class=\"flat\">同比 —</i>" in tiles
+    assert "3 个 · <i class=\"muted\">同比 —</i>" in tiles
     assert "第1名 甲区 · 合同投资额 6.00 亿元 · 完成 60.00% · 蓝色" in html
     assert "第3名 丙县 · 合同投资额 3.00 亿元 · 完成 30.00% · 红色" in html
 
