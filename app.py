@@ -5,7 +5,9 @@ from pathlib import Path
 import streamlit as st
 
 from labels import DEMO_BADGE
-from ui import auth, data
+from ui import auth, data, streamlit_fixes
+
+streamlit_fixes.apply()
 
 # the icon from a file of our own (sent inline): a :material/…: icon is fetched from fonts.gstatic.com,
 # which a closed government intranet cannot reach

@@ -103,6 +103,24 @@ def page(browser):
     context.close()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed browser test reports what the browser showed: its address, its text and a
+    screenshot (in the screenshot folder), so that a failure in CI can be read without a rerun."""
+    report = yield
+    page = getattr(item, "funcargs", {}).get("page")
+    if report.when == "call" and report.failed and page is not None:
+        try:
+            text = page.evaluate("() => document.body.innerText")
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            shot = SHOTS / f"failed-{item.name[:80]}.png"
+            page.screenshot(path=str(shot), full_page=True)
+        except Exception as error:  # noqa: BLE001 (a page that cannot be read still lets the failure show)
+            text, shot = f"(the page could not be read: {error})", None
+        report.sections.append(("the page at failure", f"{page.url} (screenshot: {shot})\n{text}"))
+    return report
+
+
 def demo_password(name: str) -> str:
     from sample_data.load import DEMO_ACCOUNTS
     return next(password for account, password, _, _ in DEMO_ACCOUNTS if account == name)

@@ -48,8 +48,10 @@ def test_click_on_a_region_bar_opens_its_projects(demo_server, page):
     open_page(page, f"{demo_server.url}/?year=2026&month=10月")  # the demo data's period
     wait_for_charts(page)
     page.get_by_text("柱状图", exact=True).click()  # the map is the default view
+    # the bars replace the map in the run the click starts: wait for them, drawn, before clicking one
+    chart = page.locator('.st-key-region_chart [data-testid="stVegaLiteChart"]')
+    chart.locator("canvas, svg.marks").wait_for(timeout=30000)
     wait_for_charts(page)
-    chart = page.locator('[data-testid="stVegaLiteChart"]').nth(1)  # the region bars, right of the trend
     box = chart.bounding_box()
     # seven bars across the plot (right of the y axis); the first, 临江区, is among the tallest
     page.mouse.click(box["x"] + 60 + (box["width"] - 60) / 14, box["y"] + box["height"] - 80)
