@@ -1,6 +1,7 @@
 """ui.streamlit_fixes on Streamlit's real message queue: the answer to the browser's request for
 upload URLs survives the clear a new script run makes, so a file chosen just before a rerun is
 uploaded and not silently dropped."""
+import pytest
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.runtime.forward_msg_queue import ForwardMsgQueue
 
@@ -52,6 +53,20 @@ def test_the_answer_survives_the_clear_a_new_run_makes():
     assert queue._queue[1].file_urls_response.response_id == "req-1"
     assert [m.WhichOneof("type") for m in queue.flush()] == ["script_finished", "file_urls_response"]
     assert kinds(queue) == []  # sent: gone from the queue
+
+
+@pytest.mark.parametrize("kind", ["backend_operation_response", "heartbeat_ack"])
+def test_every_answer_to_the_browser_survives_it(kind):
+    streamlit_fixes.apply()
+    queue = queued()
+    other = ForwardMsg()
+    if kind == "heartbeat_ack":
+        other.heartbeat_ack = True  # a flag, as AppSession sends it
+    else:
+        other.backend_operation_response.SetInParent()
+    queue.enqueue(other)
+    queue.clear(retain_lifecycle_msgs=True)
+    assert kinds(queue) == ["script_finished", "file_urls_response", kind]
 
 
 def test_a_full_clear_still_drops_everything():
