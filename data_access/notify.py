@@ -34,7 +34,8 @@ _SECRET_PARAM = re.compile(r"key|token|secret|pass|pwd|auth|sign", re.I)
 STALE_CLAIM = dt.timedelta(minutes=30)  # a run that claimed a delivery and died: another may send it
 
 
-def _plugin(url: str):
+def plugin(url: str):
+    """apprise's plugin for ``url``, or None when apprise does not understand it."""
     import apprise  # only the commands and pages that handle channels pay its import
     return apprise.Apprise.instantiate(url)
 
@@ -44,7 +45,7 @@ def check_url(url: str) -> str:
     url = (url or "").strip()
     if not url:
         raise ConfigError("渠道地址不能为空")
-    if _plugin(url) is None:
+    if plugin(url) is None:
         scheme = url.split("://", 1)[0] if "://" in url else url[:20]
         raise ConfigError(f"无法识别的渠道地址(“{scheme}://…”):请使用 apprise 格式,如 wecombot://机器人key、"
                           "dingtalk://加签密钥@access_token、mailtos://用户:密码@smtp服务器?to=收件人、"
@@ -74,8 +75,8 @@ def scrub(text: str, url: str) -> str:
 def masked(url: str) -> str:
     """``url`` as people see it: apprise's private form (keys shortened, passwords ****), without the
     defaults apprise adds."""
-    plugin = _plugin(url)
-    shown = plugin.url(privacy=True) if plugin is not None else url
+    found = plugin(url)
+    shown = found.url(privacy=True) if found is not None else url
     parts = urlsplit(shown)
     query = [(k, v) for k, v in parse_qsl(parts.query) if k not in _NOISE]
     return scrub(urlunsplit((parts.scheme, parts.netloc, unquote(parts.path.rstrip("/")),

@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 import requests
 
 from data_access import settings
-from data_access.notify import scrub
+from data_access.notify import plugin, scrub
 
 WECOM_IMAGE_MAX = 2 * 1024 * 1024  # the robot's limit for an image message
 
@@ -38,6 +38,18 @@ class Message:
     text: str  # plain text (e-mail, webhooks)
     markdown: str  # group robots
     attachments: tuple[Attachment, ...] = field(default_factory=tuple)
+
+
+def carries(url: str) -> set[str]:
+    """The attachments a channel takes: PNG and Word for WeChat Work robots (an image and a file message)
+    and for apprise channels that take attachments (e-mail, JSON), none for DingTalk robots."""
+    scheme = urlsplit(url).scheme
+    if scheme == "wecombot":
+        return {"png", "docx"}
+    if scheme == "dingtalk":
+        return set()
+    found = plugin(url)
+    return {"png", "docx"} if found is not None and getattr(found, "attachment_support", False) else set()
 
 
 def send(url: str, message: Message) -> tuple[bool, str]:
@@ -129,16 +141,16 @@ def _apprise(url: str, message: Message) -> tuple[bool, str]:
     import apprise
     from apprise.attachment.memory import AttachMemory
 
-    plugin = apprise.Apprise.instantiate(url)
-    if plugin is None:
+    channel = plugin(url)
+    if channel is None:
         return False, "无法识别的渠道地址"
-    plugin.socket_connect_timeout = plugin.socket_read_timeout = _timeout()
+    channel.socket_connect_timeout = channel.socket_read_timeout = _timeout()
     attach = apprise.AppriseAttachment()
-    if getattr(plugin, "attachment_support", False):
+    if getattr(channel, "attachment_support", False):
         for a in message.attachments:
             attach.add(AttachMemory(content=a.content, name=a.name, mimetype=a.mimetype))
     with apprise.LogCapture(level=logging.INFO) as log:
-        ok = plugin.notify(body=message.text, title=message.title, body_format=apprise.NotifyFormat.TEXT,
+        ok = channel.notify(body=message.text, title=message.title, body_format=apprise.NotifyFormat.TEXT,
                            attach=attach if len(attach) else None)
         lines = [line.split(" - ", 2)[-1] for line in log.getvalue().splitlines() if line.strip()]
     return bool(ok), ";".join(lines)[-1000:] or ("已发送" if ok else "发送失败")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from sqlalchemy import Connection, Engine
 
@@ -90,35 +90,25 @@ def _link(period: Period, region: str) -> str | None:
     return f"{base}/?{urlencode(query)}"
 
 
-def _carries(url: str) -> set[str]:
-    """The attachments a channel takes: PNG and Word for WeChat Work robots (an image and a file message)
-    and for apprise channels that take attachments (e-mail, JSON), none for DingTalk robots."""
-    scheme = urlsplit(url).scheme
-    if scheme == "wecombot":
-        return {"png", "docx"}
-    if scheme == "dingtalk":
-        return set()
-    import apprise
-    plugin = apprise.Apprise.instantiate(url)
-    return {"png", "docx"} if plugin is not None and getattr(plugin, "attachment_support", False) else set()
-
-
 def _message(title: str, lines: list[str], footer: list[str], link: str | None,
              attachments: tuple[Attachment, ...] = ()) -> Message:
+    """The plain text has every line; the robots' markdown drops the last lines (the paragraph comes
+    first, the figures after) until it fits their limit, keeping the footer and the link."""
     text = "\n\n".join([title, *lines, "\n".join(footer + ([f"查看驾驶舱:{link}"] if link else []))])
-    markdown = "\n\n".join([f"## {title}", *lines, "\n".join(f"> {f}" for f in footer)]
+
+    def markdown(kept: list[str]) -> str:
+        return "\n\n".join([f"## {title}", *kept, "\n".join(f"> {f}" for f in footer)]
                            + ([f"[打开驾驶舱查看详情]({link})"] if link else []))
-    while len(markdown.encode()) > WECOM_MARKDOWN_MAX and len(lines) > 1:  # the paragraph first, figures after
+
+    while len(markdown(lines).encode()) > WECOM_MARKDOWN_MAX and len(lines) > 1:
         lines = lines[:-1]
-        markdown = "\n\n".join([f"## {title}", *lines, "\n".join(f"> {f}" for f in footer)])
-    return Message(title, text, markdown, attachments)
+    return Message(title, text, markdown(lines), attachments)
 
 
 class Builder:
     """Builds the messages of one run, each briefing once per (period, region, attachments)."""
 
-    def __init__(self, engine: Engine):
-        self.engine = engine
+    def __init__(self):
         self.briefings: dict[tuple, Message] = {}
 
     def briefing(self, conn: Connection, period: Period, region_id: int | None, region: str,
@@ -197,7 +187,7 @@ class Builder:
               at: dt.datetime) -> Message | None:
         region_id, region = sub["region_id"], sub["region"]
         if kind == "briefing":
-            return self.briefing(conn, period, region_id, region, frozenset(_carries(sub["url"])))
+            return self.briefing(conn, period, region_id, region, frozenset(senders.carries(sub["url"])))
         if kind == "reminder":
             return self.reminder(conn, period, subject, region_id, region, at)
         return self.alert(conn, period, subject, region)
@@ -210,7 +200,7 @@ class Pusher:
 
     def __init__(self, engine: Engine, at: dt.datetime):
         self.engine, self.at = engine, at
-        self.builder = Builder(engine)
+        self.builder = Builder()
         self.report = RunReport()
 
     def line(self, sub: dict, kind: str, period: Period, subject: str, outcome: str) -> None:

@@ -391,6 +391,20 @@ def test_the_sign_is_dingtalks_hmac():
     assert dingtalk_sign(DING_SECRET, 1700000000000) == "dV0RXHUD72d0VKcnHrBhJ9jhSbDS3HUiduucxO+izso="
 
 
+def test_a_long_briefing_keeps_its_footer_and_link_in_the_robots_markdown():
+    """The robots take 4,096 bytes of markdown: the figures are left out first, the paragraph, the footer
+    and the link stay; the mail's text keeps everything."""
+    from reports.push import WECOM_MARKDOWN_MAX, _message
+    paragraph = "全市" * 500  # 3,000 bytes
+    figures = "\n".join(["- 合同投资额:12.34亿元"] * 60)  # 60 × 31 bytes and the line breaks: 1,919 bytes
+    link = "https://zsdash.example.gov.cn/?year=2026&month=11"
+    message = _message("全市2026年1-11月招商引资工作通报", [paragraph, figures], ["数据截至 2026年1-11月"], link)
+    assert message.markdown == (f"## 全市2026年1-11月招商引资工作通报\n\n{paragraph}\n\n> 数据截至 2026年1-11月\n\n"
+                                f"[打开驾驶舱查看详情]({link})")
+    assert len(message.markdown.encode()) <= WECOM_MARKDOWN_MAX
+    assert figures in message.text and message.text.endswith(f"查看驾驶舱:{link}")
+
+
 def test_the_delivery_log_lists_every_attempt(city, cli_on, robot):
     cli = cli_on(city)
     channel(cli, "接口", f"json://127.0.0.1:{robot.port}/hook", "briefing")
