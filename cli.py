@@ -15,7 +15,7 @@ from data_access.config import ConfigError, add_chain, add_region, chain_id, reg
 from data_access.importer import ImportRejected, import_workbook
 from data_access.models import CITY_REGION, ORIGINS
 from data_access.periods import has_projects
-from labels import ACCOUNT_MSG, AUDIT_ACTIONS, BATCH_STATUS, DELIVERY_STATUS, PUSH_KINDS, REPORT_STATUS, ROLE_LABELS
+from labels import ACCOUNT_MSG, ATTEMPT_RESULTS, AUDIT_ACTIONS, BATCH_STATUS, PUSH_KINDS, REPORT_STATUS, ROLE_LABELS
 from metrics.briefing import briefing
 from metrics.figures import rounded
 from metrics.period import Period, Scope
@@ -319,9 +319,8 @@ def cmd_deliveries(args) -> int:
     if not rows:
         print("暂无推送记录")
     for r in rows:
-        result = DELIVERY_STATUS[r["status"]] if r["ok"] is None else ("成功" if r["ok"] else "失败")
         print("\t".join([f"{r['at']:%Y-%m-%d %H:%M:%S}", r["channel"], PUSH_KINDS[r["kind"]], r["period"],
-                         r["title"] or r["subject"], result, r["answer"]]))
+                         r["title"] or r["subject"], ATTEMPT_RESULTS[r["result"]], r["answer"]]))
     return 0
 
 

@@ -460,4 +460,7 @@ ADMIN = {
 PUSH_KINDS = {"briefing": "月度通报", "reminder": "上报提醒", "alert": "预警"}
 DELIVERY_STATUS = {"sending": "发送中", "sent": "已发送", "failed": "失败,待重试", "given_up": "失败,已放弃",
                    "skipped": "无需发送"}
+# one attempt's result in the delivery log (notify.attempts' result): its outcome, or the delivery's status
+# when it has no attempt (skipped, being sent)
+ATTEMPT_RESULTS = DELIVERY_STATUS | {"ok": "成功", "error": "失败"}
 REPORT_STATUS = {"on_time": "按时上报", "late": "逾期上报", "missing": "逾期未报", "pending": "未报(未到截止日)"}

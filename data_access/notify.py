@@ -245,11 +245,12 @@ def finish(conn: Connection, delivery_id: int, ok: bool, answer: str, at: dt.dat
 def attempts(conn: Connection, limit: int = 100) -> list[dict]:
     """The delivery log, newest first: one row per attempt (and per delivery skipped or claimed with
     no attempt yet): at, channel, kind, period, subject, title, ok, answer, status, attempts,
-    next_attempt_at."""
+    next_attempt_at, result (ok / error for an attempt, else the delivery's status: labels.ATTEMPT_RESULTS)."""
     d, a = Delivery.__table__.c, DeliveryAttempt.__table__.c
     stmt = (select(func.coalesce(a.at, d.claimed_at).label("at"), d.channel_name.label("channel"), d.kind, d.period,
                    d.subject, d.title, a.ok, func.coalesce(a.answer, "").label("answer"), d.status, d.attempts,
                    d.next_attempt_at)
             .select_from(Delivery.__table__.outerjoin(DeliveryAttempt.__table__, a.delivery_id == d.id))
             .order_by(func.coalesce(a.at, d.claimed_at).desc(), d.id.desc(), a.id.desc()).limit(limit))
-    return [dict(r) for r in conn.execute(stmt).mappings()]
+    return [dict(r) | {"result": r["status"] if r["ok"] is None else ("ok" if r["ok"] else "error")}
+            for r in conn.execute(stmt).mappings()]

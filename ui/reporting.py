@@ -51,7 +51,7 @@ def table(found: dict) -> None:
     st.dataframe(frame.style.map(lambda v: f"color: {colours[v]}; font-weight: 600" if v in colours else "",
                                  subset=["状态"]), hide_index=True, width="stretch")
     due = found["due_on"]
-    st.caption(f"截止日期 {due:%Y-%m-%d}(次月{due.day}日,管理员可在“管理 › 上报日历”调整)。"
+    st.caption(f"截止日期 {due:%Y-%m-%d}(管理员可在“管理 › 上报日历”调整)。"
                "按时与否以该月第一次上报(未回滚)的时间计,之后的更正不改变;县区数据包含在全市汇总文件中的,同样计为已报。")
 
 

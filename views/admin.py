@@ -12,6 +12,7 @@ from data_access.models import ROLES
 from labels import (
     ACCOUNT_MSG,
     ADMIN,
+    ATTEMPT_RESULTS,
     AUDIT_ACTIONS,
     AUDIT_COLUMNS,
     DELIVERY_STATUS,
@@ -428,7 +429,7 @@ def deliveries_tab():
         return
     st.dataframe(pd.DataFrame([dict(zip(ADMIN["delivery_columns"], (
         f"{r['at']:%Y-%m-%d %H:%M:%S}", r["channel"], PUSH_KINDS[r["kind"]], r["period"], r["title"] or r["subject"],
-        DELIVERY_STATUS[r["status"]] if r["ok"] is None else ("成功" if r["ok"] else "失败"),
+        ATTEMPT_RESULTS[r["result"]],
         DELIVERY_STATUS[r["status"]], "" if r["next_attempt_at"] is None else when(r["next_attempt_at"]),
         r["answer"]))) for r in rows]), hide_index=True, width="stretch", height=600)
 

@@ -414,6 +414,11 @@ def test_the_delivery_log_lists_every_attempt(city, cli_on, robot):
     push(cli, "2026-12-06T09:10")
     with city.connect() as conn:
         rows = notify.attempts(conn)
-    assert [(r["at"], r["ok"], r["status"]) for r in rows] == [
-        (dt.datetime(2026, 12, 6, 9, 10), True, "sent"), (dt.datetime(2026, 12, 6, 9, 0), False, "sent")]
+    assert [(r["at"], r["ok"], r["status"], r["result"]) for r in rows] == [
+        (dt.datetime(2026, 12, 6, 9, 10), True, "sent", "ok"), (dt.datetime(2026, 12, 6, 9, 0), False, "sent", "error")]
     assert json.dumps([r["answer"] for r in rows], ensure_ascii=False).count("500") >= 1
+    code, out, _ = cli("deliveries")
+    lines = [line.split("\t")[:6] for line in out.splitlines()]
+    assert code == 0 and lines == [
+        ["2026-12-06 09:10:00", "接口", "月度通报", "2026-11", "全市2026年1-11月招商引资工作通报", "成功"],
+        ["2026-12-06 09:00:00", "接口", "月度通报", "2026-11", "全市2026年1-11月招商引资工作通报", "失败"]]
