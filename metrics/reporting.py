@@ -53,8 +53,10 @@ def reporting(conn: Connection, period: Period, today: dt.date) -> dict:
 
 
 def not_reported(conn: Connection, period: Period, today: dt.date) -> list[str]:
-    """The names of the regions that have not reported ``period`` (reminders name them)."""
-    return [r["region"] for r in reporting(conn, period, today)["rows"] if not r["reported"]]
+    """The names of the regions that have not reported ``period`` (reminders name them, the 大屏 marks
+    them 未报); none for a past month with no calendar."""
+    found = reporting(conn, period, today)
+    return [r["region"] for r in found["rows"] if not r["reported"]] if found["has_calendar"] else []
 
 
 def reporting_json(conn: Connection, period: Period, today: dt.date) -> dict | None:

@@ -16,7 +16,7 @@ from metrics.figures import overview
 from metrics.measures import empty_measures, measures
 from metrics.period import Period, Scope
 from metrics.ranking import county_ranking
-from metrics.reporting import reporting
+from metrics.reporting import not_reported
 from metrics.trend import cumulative_trend
 from reports import format as fmt
 
@@ -152,10 +152,5 @@ def gather(conn: Connection, period: Period, scope: Scope = Scope(), scope_label
                     trend=cumulative_trend(conn, period, scope, "signed_amount"),
                     regions=by_region(conn, period, scope.with_region(None)), chains=chain_summary(conn, period, scope),
                     ranking=county_ranking(conn, period), county_texts=county_texts,
-                    updated_at=last_import_time(conn), unreported=_unreported(conn, period), shapes=geo.shapes(conn))
-
-
-def _unreported(conn: Connection, period: Period) -> tuple[str, ...]:
-    found = reporting(conn, period, dt.date.today())
-    return tuple(r["region"] for r in found["rows"] if not r["reported"]) if found["has_calendar"] else ()
-
+                    updated_at=last_import_time(conn), unreported=tuple(not_reported(conn, period, dt.date.today())),
+                    shapes=geo.shapes(conn))

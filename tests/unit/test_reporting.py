@@ -126,6 +126,8 @@ def test_a_past_month_before_any_upload_has_no_calendar(city):
     upload(city, [ledger_row("J1", "甲区", 2, D(2026, 11, 3))], dt.datetime(2026, 12, 3, 10, 0))
     with city.connect() as conn:
         assert reporting_json(conn, Period(2026, 6), D(2026, 12, 8)) is None  # before the first upload's month
+        assert not_reported(conn, Period(2026, 6), D(2026, 12, 8)) == []  # the 大屏 marks no one 未报 then
+        assert not_reported(conn, NOV, D(2026, 12, 8)) == ["乙县", "丙县"]
         assert reporting(conn, Period(2026, 12), D(2026, 12, 8))["has_calendar"] is True  # still to come
         assert reporting_json(conn, NOV, D(2026, 12, 8)) is not None
 
