@@ -431,7 +431,7 @@ def deliveries_tab():
         f"{r['at']:%Y-%m-%d %H:%M:%S}", r["channel"], PUSH_KINDS[r["kind"]], r["period"], r["title"] or r["subject"],
         ATTEMPT_RESULTS[r["result"]],
         DELIVERY_STATUS[r["status"]], "" if r["next_attempt_at"] is None else when(r["next_attempt_at"]),
-        r["answer"]))) for r in rows]), hide_index=True, width="stretch", height=600)
+        r["answer"]))) for r in rows]), hide_index=True, width="stretch", height=min(len(rows), 15) * 35 + 38)
 
 
 def audit_tab():
@@ -447,7 +447,8 @@ def audit_tab():
     shown = ad.shown
     st.dataframe(pd.DataFrame([dict(zip(AUDIT_COLUMNS, (
         f"{r['at']:%Y-%m-%d %H:%M:%S}", r["actor"], AUDIT_ACTIONS.get(r["action"], r["action"]), r["target"] or "",
-        shown(r["before"]), shown(r["after"])))) for r in rows]), hide_index=True, width="stretch", height=600)
+        shown(r["before"]), shown(r["after"])))) for r in rows]), hide_index=True, width="stretch",
+        height=min(len(rows), 15) * 35 + 38)
 
 
 for tab, draw in zip(tabs, (targets_tab, regions_tab, chains_tab, tags_tab, settings_tab, users_tab, links_tab,
